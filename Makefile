@@ -1,0 +1,65 @@
+# framelens — `make demo` and `make test` are the only set-up a fresh machine needs.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DATA   ?= ../shared/datasets
+SAMPLE ?= examples/sarvan-opinion.html
+
+.PHONY: install demo test lint typecheck bench eval train clean \
+        eval-quotes eval-sentiment eval-techniques eval-claims eval-nli \
+        train-sentiment train-techniques train-claims train-nli
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Reinstall when the dependency list or the constraints change.
+$(STAMP): $(PY) pyproject.toml constraints.txt
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	@mkdir -p demo
+	$(BIN)/framelens analyze $(SAMPLE) --format json -o demo/analysis.json
+	$(BIN)/framelens report demo/analysis.json --format html -o demo/report.html
+	$(BIN)/framelens report demo/analysis.json --format text
+	@echo "wrote demo/analysis.json and demo/report.html"
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
+
+typecheck: $(STAMP)
+	$(BIN)/mypy src
+
+test: lint typecheck
+	$(BIN)/pytest
+
+bench: $(STAMP)
+	$(PY) bench/run.py --data $(DATA)
+
+eval: eval-quotes eval-sentiment eval-techniques eval-claims eval-nli
+
+eval-quotes: $(STAMP)
+	$(BIN)/framelens eval quotes --data $(DATA)/polnear --split test
+
+eval-sentiment: $(STAMP)
+	$(BIN)/framelens eval sentiment --data $(DATA)/newsmtsc --split rw-test
+	$(BIN)/framelens eval sentiment --data $(DATA)/newsmtsc --split mt-test
+
+eval-techniques: $(STAMP)
+	$(BIN)/framelens eval techniques --data $(DATA)/ptc2020 --split dev --task si
+	$(BIN)/framelens eval techniques --data $(DATA)/ptc2020 --split dev --task tc
+
+eval-claims: $(STAMP)
+	$(BIN)/framelens eval claims --data $(DATA)/checkthat2024 --split test
+
+eval-nli: $(STAMP)
+	$(BIN)/framelens eval nli --data $(DATA)/nli --split test
+
+clean:
+	rm -rf demo .pytest_cache .mypy_cache .ruff_cache

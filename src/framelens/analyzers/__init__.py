@@ -1,0 +1,17 @@
+"""Built-in analyzers: every module in this package registers its analyzers on import."""
+
+import importlib
+import pkgutil
+
+from .base import Analyzer, Context
+
+
+def _import_all() -> None:
+    for info in pkgutil.iter_modules(__path__):
+        if info.name != "base" and not info.name.startswith("_"):
+            importlib.import_module(f"{__name__}.{info.name}")
+
+
+_import_all()
+
+__all__ = ["Analyzer", "Context"]

@@ -1,0 +1,55 @@
+"""What every analyzer is: a named, versioned step on the shared parse.
+
+An analyzer declares the analyzers whose results it reads (``needs``) and the
+``Analysis`` fields it writes (``produces``; ``"actors.sentiment"`` names a field
+of each ``Actor``). The pipeline checks both when it is built. Models and
+lexicons load in ``__init__`` (once per process, since the pipeline is built
+once); ``run`` is called once per article with the shared ``Context``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from ..model import Analysis, Article
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from ..config import Settings
+
+
+@dataclass
+class Context:
+    """One article in flight: its parse, and the analysis being built."""
+
+    article: Article
+    doc: Doc
+    analysis: Analysis
+    settings: Settings
+    #: Scratch space analyzers may share within one article (e.g. sentence embeddings).
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return self.article.text
+
+
+class Analyzer:
+    name: ClassVar[str] = ""
+    version: ClassVar[str] = "1"
+    needs: ClassVar[tuple[str, ...]] = ()
+    produces: ClassVar[tuple[str, ...]] = ()
+    description: ClassVar[str] = ""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+
+    @classmethod
+    def key(cls) -> str:
+        """``name.vVERSION``: what each finding records in its ``analyzer`` field."""
+        return f"{cls.name}.v{cls.version}"
+
+    def run(self, ctx: Context) -> None:  # pragma: no cover - interface
+        raise NotImplementedError

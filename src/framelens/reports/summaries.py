@@ -1,0 +1,96 @@
+"""Summaries computed from ``Analysis`` records alone (no NLP), shared by every renderer."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from ..model import Analysis, Quote
+
+#: Plain-language definitions of the 14 PTC techniques, written by the team.
+TECHNIQUE_DEFINITIONS: dict[str, str] = {
+    "Appeal_to_Authority": "Says a claim is true because an authority or expert said so, "
+    "without other evidence.",
+    "Appeal_to_fear-prejudice": "Builds support for an idea by stirring fear or prejudice "
+    "about the alternative.",
+    "Bandwagon,Reductio_ad_hitlerum": "Urges joining in because everyone does, or rejects an "
+    "idea because a hated group holds it.",
+    "Black-and-White_Fallacy": "Offers two options as the only possible ones when more exist.",
+    "Causal_Oversimplification": "Names a single cause for an outcome that has several.",
+    "Doubt": "Questions the credibility of someone or something instead of the argument.",
+    "Exaggeration,Minimisation": "Makes something look bigger, better or worse than it is, "
+    "or plays down its importance.",
+    "Flag-Waving": "Appeals to patriotism or group identity to justify an idea or action.",
+    "Loaded_Language": "Uses words with strong emotional charge to sway the reader.",
+    "Name_Calling,Labeling": "Attaches a label to a person or group that the audience "
+    "fears, hates or loves.",
+    "Repetition": "Repeats the same message over and over so it sticks.",
+    "Slogans": "A brief, striking phrase that works as a rallying cry.",
+    "Thought-terminating_Cliches": "A stock phrase that discourages thinking further "
+    "('it is what it is').",
+    "Whataboutism,Straw_Men,Red_Herring": "Deflects by charging hypocrisy, distorting the "
+    "opposing view, or changing the subject.",
+}
+
+
+@dataclass
+class SpeakerRow:
+    name: str
+    actor_id: str | None
+    counts: Counter[str] = field(default_factory=Counter)
+    descriptions: list[str] = field(default_factory=list)
+    cues: Counter[str] = field(default_factory=Counter)
+    affiliation: str | None = None
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def speaker_table(analysis: Analysis) -> list[SpeakerRow]:
+    """Who is quoted, how often (by kind), introduced how — most quoted first."""
+    rows: dict[str, SpeakerRow] = {}
+    for q in analysis.quotes:
+        if q.kind in ("scare", "title") or q.speaker is None:
+            continue
+        key = q.speaker.actor_id or q.speaker.name.lower()
+        row = rows.setdefault(key, SpeakerRow(name=q.speaker.name, actor_id=q.speaker.actor_id))
+        row.counts[q.kind] += 1
+        if q.cue is not None:
+            row.cues[q.cue.text.lower()] += 1
+        for d in q.speaker.descriptions:
+            if d.text not in row.descriptions:
+                row.descriptions.append(d.text)
+        row.affiliation = row.affiliation or q.speaker.affiliation
+    return sorted(rows.values(), key=lambda r: (-r.total, r.name))
+
+
+def scare_terms(analysis: Analysis) -> list[tuple[str, int, list[Quote]]]:
+    """Scare-quoted terms (case-folded), with their number of occurrences."""
+    groups: dict[str, list[Quote]] = defaultdict(list)
+    for q in analysis.quotes:
+        if q.kind == "scare":
+            groups[q.content.text.strip().lower()].append(q)
+    return sorted(((t, len(qs), qs) for t, qs in groups.items()), key=lambda x: (-x[1], x[0]))
+
+
+def technique_counts(analysis: Analysis) -> Counter[str]:
+    return Counter(t.technique for t in analysis.techniques)
+
+
+def actor_names(analysis: Analysis) -> dict[str, str]:
+    return {a.id: a.name for a in analysis.actors}
+
+
+def counts(analysis: Analysis) -> dict[str, int]:
+    """How many findings of each kind."""
+    quotes = [q for q in analysis.quotes if q.kind not in ("scare", "title")]
+    return {
+        "actors": len(analysis.actors),
+        "quotes": len(quotes),
+        "scare quotes": sum(1 for q in analysis.quotes if q.kind == "scare"),
+        "relations": len(analysis.relations),
+        "techniques": len(analysis.techniques),
+        "claims": len(analysis.claims),
+        "contradictions": len(analysis.contradictions),
+    }

@@ -1,0 +1,142 @@
+"""The pipeline on every example: schema-valid output and honest offsets for every analyzer."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from framelens import ConfigError, Pipeline, load_settings
+from framelens.analyzers.base import Analyzer, Context
+from framelens.ingest import iter_articles
+from framelens.model import Analysis, Article, Failure, iter_spans, json_schema
+from framelens.pipeline import resolve_order
+from framelens.registry import analyzers as registry
+
+
+def test_every_example_validates_and_offsets_hold(
+    pipeline: Pipeline, example_paths: list[Path]
+) -> None:
+    validator = jsonschema.Draft202012Validator(json_schema())
+    results = list(pipeline.analyze_many(iter_articles(example_paths)))
+    assert results and not [r for r in results if isinstance(r, Failure)]
+    for analysis in results:
+        assert isinstance(analysis, Analysis)
+        data = json.loads(analysis.to_json())
+        validator.validate(data)
+        assert data["schema"] == "framelens.analysis/1"
+        assert set(data["pipeline"]) >= {"nlp", *pipeline.names}
+        text = analysis.article.text
+        spans = list(iter_spans(analysis))
+        assert spans, "every example yields findings"
+        for span in spans:
+            assert 0 <= span.start <= span.end <= len(text)
+            assert text[span.start : span.end] == span.text
+        # Round trip: what the JSON says is what the records say.
+        assert Analysis.from_json(analysis.to_json()) == analysis
+
+
+def test_every_analyzer_writes_offsets_and_its_name(
+    pipeline: Pipeline, example_paths: list[Path]
+) -> None:
+    produced: dict[str, int] = {}
+    for analysis in pipeline.analyze_many(iter_articles(example_paths)):
+        assert isinstance(analysis, Analysis)
+        for field in ("quotes", "actors", "relations", "techniques", "claims", "contradictions"):
+            for record in getattr(analysis, field):
+                assert record.analyzer, f"{field} record without analyzer name"
+                name, _, version = record.analyzer.partition(".v")
+                assert analysis.pipeline.get(name) == version
+                produced[field] = produced.get(field, 0) + 1
+    assert produced.get("actors", 0) > 10
+
+
+def test_one_parse_per_article(pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    original = pipeline.nlp.pipe
+
+    def counting_pipe(texts, *args, **kwargs):  # type: ignore[no-untyped-def]
+        texts = list(texts)
+        calls.append(len(texts))
+        return original(texts, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline.nlp, "pipe", counting_pipe)
+    monkeypatch.setattr(pipeline.nlp, "__call__", lambda *a, **k: pytest.fail("nlp() called"))
+    texts = [
+        f"The mayor of Town {i} said on Monday that the bridge would reopen soon." for i in range(5)
+    ]
+    arts = [Article(text=t, source=f"t{i}") for i, t in enumerate(texts)]
+    out = list(pipeline.analyze_many(arts))
+    assert len(out) == 5 and sum(calls) == 5
+
+
+def test_subset_pulls_in_needs_and_orders() -> None:
+    classes = resolve_order(["actors"])
+    assert [c.name for c in classes] == ["actors"]
+    for name in registry.names():
+        order = [c.name for c in resolve_order([name])]
+        cls = registry.get(name)
+        for need in cls.needs:
+            assert order.index(need) < order.index(name)
+
+
+def test_unknown_analyzer_is_a_config_error() -> None:
+    with pytest.raises(ConfigError) as err:
+        Pipeline("actors,sentimentz", load_settings())
+    assert "sentimentz" in str(err.value) and "actors" in err.value.fix
+
+
+def test_bad_declarations_fail_when_built(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Bogus(Analyzer):
+        name = "bogus"
+        produces = ("nonsense",)
+
+        def run(self, ctx: Context) -> None:
+            pass
+
+    class Clash(Analyzer):
+        name = "clash"
+        produces = ("actors",)
+
+        def run(self, ctx: Context) -> None:
+            pass
+
+    class NeedsMissing(Analyzer):
+        name = "needy"
+        needs = ("nothing-like-this",)
+        produces = ("warnings",)
+
+        def run(self, ctx: Context) -> None:
+            pass
+
+    for cls in (Bogus, Clash, NeedsMissing):
+        monkeypatch.setitem(registry._items, cls.name, cls)
+    with pytest.raises(ConfigError, match="not a field"):
+        Pipeline("bogus")
+    with pytest.raises(ConfigError, match="both produce"):
+        Pipeline("actors,clash")
+    with pytest.raises(ConfigError, match="needed by 'needy'"):
+        Pipeline("needy")
+
+
+def test_a_crashing_analyzer_does_not_stop_the_batch(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Fragile(Analyzer):
+        name = "fragile"
+        produces = ("warnings",)
+
+        def run(self, ctx: Context) -> None:
+            if "explode" in ctx.text:
+                raise RuntimeError("boom")
+            ctx.analysis.warnings.append("fragile ran")
+
+    monkeypatch.setitem(registry._items, "fragile", Fragile)
+    pipe = Pipeline("fragile")
+    arts = [
+        Article(text="The minister said the plan would explode the budget.", source="x"),
+        Article(text="The minister said the plan would balance the budget.", source="y"),
+    ]
+    out = list(pipe.analyze_many(arts))
+    assert isinstance(out[0], Failure) and out[0].stage == "fragile" and "boom" in out[0].message
+    assert isinstance(out[1], Analysis) and out[1].warnings == ["fragile ran"]
