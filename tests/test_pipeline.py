@@ -140,3 +140,17 @@ def test_a_crashing_analyzer_does_not_stop_the_batch(monkeypatch: pytest.MonkeyP
     out = list(pipe.analyze_many(arts))
     assert isinstance(out[0], Failure) and out[0].stage == "fragile" and "boom" in out[0].message
     assert isinstance(out[1], Analysis) and out[1].warnings == ["fragile ran"]
+
+
+def test_token_features_map_back_to_the_text() -> None:
+    from framelens.nlp import get_embedder
+
+    emb = get_embedder()
+    long_text = "word " * 700  # longer than one 256-wordpiece window
+    texts = ["Government forces shelled the old market in Sarvan.", long_text]
+    feats = emb.encode_tokens(texts)
+    assert feats[0].hidden.shape == (len(feats[0].offsets), 384)
+    assert [texts[0][a:b] for a, b in feats[0].offsets][:3] == ["Government", "forces", "shelled"]
+    assert len(feats[1].offsets) == 700 and feats[1].hidden.shape[0] == 700
+    # The pooled vector is the sentence embedding that encode() gives.
+    assert float(feats[0].pooled @ emb.encode(texts[:1])[0]) > 0.999

@@ -55,6 +55,27 @@ SETTINGS: tuple[Setting, ...] = (
         "model path / hub id (needs the 'torch' extra)",
     ),
     Setting(
+        "gazetteer",
+        str,
+        "",
+        "TOML file of extra actor aliases, merged over the bundled gazetteer",
+    ),
+    Setting("label_lexicon", str, "", "TOML file of extra label terms, merged over the bundled"),
+    Setting("claim_threshold", float, 0.5, "score above which a sentence is a check-worthy claim"),
+    Setting(
+        "nli_model",
+        str,
+        "",
+        "NLI model for verdicts and contradictions: empty uses the bundled one; or a local "
+        "cross-encoder folder / cached hub id (needs the 'torch' extra)",
+    ),
+    Setting(
+        "evidence",
+        str,
+        "",
+        "comma-separated evidence collections that claims are checked against during analyze",
+    ),
+    Setting(
         "datasets_dir",
         str,
         "",
@@ -68,6 +89,8 @@ _BY_NAME = {s.name: s for s in SETTINGS}
 def _coerce(setting: Setting, value: Any, source: str) -> Any:
     if isinstance(value, setting.type) and not (setting.type is int and isinstance(value, bool)):
         return value
+    if setting.type is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
     text = str(value).strip()
     try:
         if setting.type is bool:
@@ -78,6 +101,8 @@ def _coerce(setting: Setting, value: Any, source: str) -> Any:
             raise ValueError(text)
         if setting.type is int:
             return int(text.replace("_", ""))
+        if setting.type is float:
+            return float(text)
         return setting.type(text)
     except ValueError:
         raise ConfigError(

@@ -10,6 +10,7 @@ model, loaded with ``sentence_transformers`` (the ``torch`` extra).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
@@ -21,11 +22,22 @@ from ..errors import ModelError
 MAX_TOKENS = 256  # all-MiniLM-L6-v2 was trained with 256-token inputs
 
 
+@dataclass
+class TokenFeatures:
+    """Contextual wordpiece vectors of one text, with character offsets into that text."""
+
+    hidden: np.ndarray  # (n_wordpieces, dim) float32, last layer, [CLS]/[SEP] removed
+    offsets: list[tuple[int, int]]  # (start, end) in the input text, one per row of hidden
+    pooled: np.ndarray  # (dim,) mean of all wordpieces incl. [CLS]/[SEP], L2-normalised
+
+
 class Embedder(Protocol):
     name: str
     dim: int
 
     def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray: ...
+
+    def encode_tokens(self, texts: list[str], batch_size: int = 32) -> list[TokenFeatures]: ...
 
 
 class OnnxMiniLM:
@@ -80,6 +92,59 @@ class OnnxMiniLM:
             out[idx] = vecs
         return out
 
+    def encode_tokens(self, texts: list[str], batch_size: int = 32) -> list[TokenFeatures]:
+        """Per-wordpiece vectors; texts longer than the model's window run in windows."""
+        window = MAX_TOKENS - 2
+        self.tokenizer.no_truncation()
+        self.tokenizer.no_padding()
+        try:
+            encs = self.tokenizer.encode_batch(texts, add_special_tokens=False)
+        finally:
+            self.tokenizer.enable_truncation(MAX_TOKENS)
+            self.tokenizer.enable_padding()
+        cls_id = self.tokenizer.token_to_id("[CLS]") or 101
+        sep_id = self.tokenizer.token_to_id("[SEP]") or 102
+        # One row per window of at most `window` wordpieces; results are stitched back.
+        rows: list[tuple[int, list[int]]] = []
+        for i, enc in enumerate(encs):
+            ids = enc.ids or []
+            for w in range(0, max(len(ids), 1), window):
+                rows.append((i, [cls_id, *ids[w : w + window], sep_id]))
+        pieces: list[list[tuple[int, np.ndarray]]] = [[] for _ in texts]
+        sums = [np.zeros(self.dim, dtype=np.float32) for _ in texts]
+        counts = [0 for _ in texts]
+        order = sorted(range(len(rows)), key=lambda r: len(rows[r][1]))
+        for b in range(0, len(order), batch_size):
+            batch = [rows[r] for r in order[b : b + batch_size]]
+            width = max(len(ids) for _, ids in batch)
+            ids_arr = np.zeros((len(batch), width), dtype=np.int64)
+            mask = np.zeros((len(batch), width), dtype=np.int64)
+            for j, (_, ids) in enumerate(batch):
+                ids_arr[j, : len(ids)] = ids
+                mask[j, : len(ids)] = 1
+            hidden = self.session.run(
+                None,
+                {
+                    "input_ids": ids_arr,
+                    "attention_mask": mask,
+                    "token_type_ids": np.zeros_like(ids_arr),
+                },
+            )[0]
+            for j, (i, ids) in enumerate(batch):
+                h = hidden[j, : len(ids)]
+                sums[i] += h.sum(axis=0)
+                counts[i] += len(ids)
+                pieces[i].append((order[b + j], h[1:-1]))
+        out: list[TokenFeatures] = []
+        for i, enc in enumerate(encs):
+            parts = [h for _, h in sorted(pieces[i], key=lambda x: x[0])]
+            hidden_i = np.concatenate(parts, axis=0) if parts else np.zeros((0, self.dim))
+            pooled = sums[i] / max(counts[i], 1)
+            pooled /= max(float(np.linalg.norm(pooled)), 1e-12)
+            offsets = [(int(a), int(b)) for a, b in enc.offsets][: len(hidden_i)]
+            out.append(TokenFeatures(hidden_i.astype(np.float32), offsets, pooled))
+        return out
+
 
 class SentenceTransformerEmbedder:
     """Any sentence-transformers model from a local folder or a hub id (needs torch)."""
@@ -111,6 +176,27 @@ class SentenceTransformerEmbedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         vecs = self.model.encode(texts, batch_size=batch_size, normalize_embeddings=True)
         return np.asarray(vecs, dtype=np.float32)
+
+    def encode_tokens(self, texts: list[str], batch_size: int = 32) -> list[TokenFeatures]:
+        """Per-wordpiece vectors via the model's own fast tokenizer (offsets included)."""
+        tok = self.model.tokenizer
+        out: list[TokenFeatures] = []
+        token_vecs = self.model.encode(
+            texts, batch_size=batch_size, output_value="token_embeddings"
+        )
+        for text, vecs in zip(texts, token_vecs, strict=True):
+            enc = tok(
+                text,
+                return_offsets_mapping=True,
+                truncation=True,
+                max_length=int(self.model.max_seq_length),
+            )
+            arr = np.asarray(vecs.cpu().numpy() if hasattr(vecs, "cpu") else vecs, dtype=np.float32)
+            pooled = arr.mean(axis=0)
+            pooled /= max(float(np.linalg.norm(pooled)), 1e-12)
+            offsets = [(int(a), int(b)) for a, b in enc["offset_mapping"]][1:-1]
+            out.append(TokenFeatures(arr[1 : 1 + len(offsets)], offsets, pooled))
+        return out
 
 
 def load_embedder(spec: str) -> Embedder:
