@@ -30,8 +30,8 @@ demo: $(STAMP)
 	@echo "wrote demo/analysis.json and demo/report.html"
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench scripts
-	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/ruff check src tests bench $(wildcard scripts)
+	$(BIN)/ruff format --check src tests bench $(wildcard scripts)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy src
