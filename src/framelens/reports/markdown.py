@@ -149,7 +149,8 @@ def render_text(analysis: Analysis, width: int = 100) -> str:
     lines.append("found: " + ", ".join(f"{n} {k}" for k, n in summaries.counts(analysis).items()))
 
     def clip(s: str, n: int) -> str:
-        s = " ".join(s.split())
+        indent = s[: len(s) - len(s.lstrip())]
+        s = indent + " ".join(s.split())
         return s if len(s) <= n else s[: n - 1] + "…"
 
     if analysis.actors:
