@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
 
 from ..model import Analysis
 from . import summaries
@@ -148,6 +149,14 @@ def segments(text: str, layers: list[Layer]) -> list[Segment]:
 _env: Environment | None = None
 
 
+def paragraphs(text: str) -> Markup:
+    """Escape ``text`` and follow each newline with a small gap so paragraphs read apart.
+
+    The newline itself stays, so the page's text is still exactly the article text.
+    """
+    return Markup(str(escape(text)).replace("\n", '\n<span class="gap"></span>'))
+
+
 def _environment() -> Environment:
     global _env
     if _env is None:
@@ -157,6 +166,7 @@ def _environment() -> Environment:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        _env.filters["paragraphs"] = paragraphs
     return _env
 
 
