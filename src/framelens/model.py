@@ -88,7 +88,7 @@ class Quote(Record):
 
 # ---- actors -----------------------------------------------------------------
 
-ActorType = Literal["person", "organisation", "state", "group", "other"]
+ActorType = Literal["person", "organisation", "state", "group", "place", "other"]
 
 
 class FirstMention(Record):
@@ -107,7 +107,9 @@ class Label(Record):
     lemma: str
     class_: str = Field(alias="class", description="delegitimizing | legitimizing | neutral")
     construction: str | None = Field(
-        default=None, description="premodifier | appositive | possessive | predicate | adjective"
+        default=None,
+        description="name | compound | premodifier | appositive | possessive | predicate "
+        "| adjective",
     )
 
 

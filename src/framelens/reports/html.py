@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 
 from ..model import Analysis
 from . import summaries
+from .graph import relation_graph, relation_legend
 
 # Colour-blind-friendly palette (Okabe-Ito plus tints), cycled.
 PALETTE = [
@@ -84,11 +85,15 @@ def _layers(
             key = _speaker_key(
                 q.speaker.actor_id if q.speaker else None, q.speaker.name if q.speaker else None
             )
+            # Quotes nobody is said to have said keep the plain quote background.
+            colour = (
+                f"spk-{speaker_index.get(key, 0) % len(PALETTE)}" if q.speaker else "spk-none"
+            )
             layers.append(
                 Layer(
                     q.content.start,
                     q.content.end,
-                    f"q q-{q.kind} spk-{speaker_index.get(key, 0) % len(PALETTE)}",
+                    f"q q-{q.kind} {colour}",
                     f"{q.kind} quote — {who}",
                 )
             )
@@ -98,6 +103,9 @@ def _layers(
                 layers.append(
                     Layer(q.speaker.span.start, q.speaker.span.end, "spk", f"speaker: {who}")
                 )
+            if q.speaker is not None and q.speaker.resolved_from is not None:
+                src = q.speaker.resolved_from
+                layers.append(Layer(src.start, src.end, "spk", f"speaker: {who} (resolved)"))
     for t in analysis.techniques:
         layers.append(
             Layer(
@@ -191,4 +199,6 @@ def render_html(analysis: Analysis) -> str:
         definitions=summaries.TECHNIQUE_DEFINITIONS,
         palette=PALETTE,
         n_words=len(analysis.article.text.split()),
+        graph=relation_graph(analysis),
+        rel_legend=relation_legend(),
     )

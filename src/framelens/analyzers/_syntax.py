@@ -1,0 +1,70 @@
+"""Small helpers over the shared spaCy parse, used by the actors and relations analyzers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+    from .base import Context
+
+    #: A parse, or its tokens in a list (spaCy builds a new Token on every ``doc[i]``).
+    Tokens = Doc | Sequence[Token]
+
+HYPHENS = {"-", "‐", "‑"}
+
+
+def hyphen_spans(doc: Tokens) -> dict[int, tuple[int, int]]:
+    """Token index -> token range [a, b) of the hyphenated word it belongs to.
+
+    spaCy splits "Iranian-backed" into "Iranian", "-", "backed"; a hyphen with no space on
+    either side joins its neighbours back into one word (chains too: "self-styled-X").
+    """
+    out: dict[int, tuple[int, int]] = {}
+    n = len(doc)
+    i = 1
+    while i < n - 1:
+        t = doc[i]
+        if t.text in HYPHENS and not doc[i - 1].whitespace_ and not t.whitespace_:
+            a, b = i - 1, i + 2
+            while b < n - 1 and doc[b].text in HYPHENS and not doc[b - 1].whitespace_:
+                if doc[b].whitespace_:
+                    break
+                b += 2
+            a = out.get(a, (a, b))[0]
+            for k in range(a, b):
+                out[k] = (a, b)
+            i = b
+        else:
+            i += 1
+    return out
+
+
+def head_of(doc: Tokens, t0: int, t1: int) -> Token:
+    """The syntactic head of tokens [t0, t1): the one whose head lies outside the range."""
+    for i in range(t1 - 1, t0 - 1, -1):
+        h = doc[i].head
+        if not (t0 <= h.i < t1) or h.i == i:
+            return doc[i]
+    return doc[t1 - 1]
+
+
+def token_ranges(doc: Tokens) -> tuple[dict[int, int], dict[int, int]]:
+    """(token start offset -> index, token end offset -> index)."""
+    starts = {t.idx: t.i for t in doc}
+    ends = {t.idx + len(t.text): t.i for t in doc}
+    return starts, ends
+
+
+def tokens(ctx: Context) -> list[Token]:
+    """The article's tokens as a list, built once per article and shared through ``ctx.cache``.
+
+    spaCy builds a new ``Token`` object on every ``doc[i]`` and every iteration, which costs
+    more than the rules that read them.
+    """
+    cached = ctx.cache.get("syntax.tokens")
+    if cached is None:
+        cached = ctx.cache["syntax.tokens"] = list(ctx.doc)
+    return cached
