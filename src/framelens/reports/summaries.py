@@ -41,6 +41,9 @@ class SpeakerRow:
     descriptions: list[str] = field(default_factory=list)
     cues: Counter[str] = field(default_factory=Counter)
     affiliation: str | None = None
+    #: How often the writer names the speaker only by a pronoun, description or document.
+    resolved: int = 0
+    first: int = 0
 
     @property
     def total(self) -> int:
@@ -48,29 +51,44 @@ class SpeakerRow:
 
 
 def speaker_table(analysis: Analysis) -> list[SpeakerRow]:
-    """Who is quoted, how often (by kind), introduced how — most quoted first."""
+    """Who is quoted, how often (by kind), introduced how — most quoted first.
+
+    One row per speaker (its actor, else its case-folded name); quotes with no speaker,
+    scare quotes and titles are left out. ``cues`` counts the reporting words used;
+    ``descriptions`` are the ways the text introduces the speaker, in order of appearance.
+    """
     rows: dict[str, SpeakerRow] = {}
-    for q in analysis.quotes:
+    for q in sorted(analysis.quotes, key=lambda q: q.span.start):
         if q.kind in ("scare", "title") or q.speaker is None:
             continue
-        key = q.speaker.actor_id or q.speaker.name.lower()
-        row = rows.setdefault(key, SpeakerRow(name=q.speaker.name, actor_id=q.speaker.actor_id))
+        sp = q.speaker
+        key = sp.actor_id or sp.name.lower()
+        row = rows.setdefault(
+            key, SpeakerRow(name=sp.name, actor_id=sp.actor_id, first=q.span.start)
+        )
         row.counts[q.kind] += 1
+        row.resolved += sp.resolved_from is not None
         if q.cue is not None:
-            row.cues[q.cue.text.lower()] += 1
-        for d in q.speaker.descriptions:
-            if d.text not in row.descriptions:
-                row.descriptions.append(d.text)
-        row.affiliation = row.affiliation or q.speaker.affiliation
-    return sorted(rows.values(), key=lambda r: (-r.total, r.name))
+            row.cues[" ".join(q.cue.text.lower().split())] += 1
+        for d in sp.descriptions:
+            text = " ".join(d.text.split())
+            if text not in row.descriptions:
+                row.descriptions.append(text)
+        row.affiliation = row.affiliation or sp.affiliation
+    return sorted(rows.values(), key=lambda r: (-r.total, r.first, r.name))
 
 
 def scare_terms(analysis: Analysis) -> list[tuple[str, int, list[Quote]]]:
-    """Scare-quoted terms (case-folded), with their number of occurrences."""
+    """Scare-quoted terms with their number of occurrences, most frequent first.
+
+    Terms are case-folded and stripped of the punctuation a sentence puts inside the marks
+    ('fighting "terrorists."' counts as "terrorists").
+    """
     groups: dict[str, list[Quote]] = defaultdict(list)
     for q in analysis.quotes:
         if q.kind == "scare":
-            groups[q.content.text.strip().lower()].append(q)
+            term = " ".join(q.content.text.split()).strip(".,;:!?—–- ").lower()
+            groups[term or q.content.text].append(q)
     return sorted(((t, len(qs), qs) for t, qs in groups.items()), key=lambda x: (-x[1], x[0]))
 
 

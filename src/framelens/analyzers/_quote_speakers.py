@@ -1,0 +1,461 @@
+"""Who said it: the speaker of each attribution, resolved by rules (no coreference model).
+
+The rules are listed in the ``quotes`` module docstring; this module implements its passes
+3 and 4: surface speaker -> name (pronouns, relative pronouns, descriptions linked by a
+copula, documents and their issuers, generic organisation nouns), then how the source is
+introduced (descriptions) and its organisational affiliation.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..model import Actor, Span, Speaker
+from ._quote_marks import Region
+from ._quote_syntax import (
+    NAME_ENTS,
+    DocIndex,
+    Found,
+    Lexicon,
+    core_span,
+    entity_span,
+    has_name_modifier,
+    is_definite,
+    is_name,
+    span_of,
+    subject_of,
+    subtree_span,
+    trim,
+)
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+#: Sentences either side searched for "the writer is X" links and document owners.
+LINK_SENTENCES = 4
+PERSON_PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f"}
+GROUP_PRONOUNS = {"it", "they", "them"}
+RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
+#: Titles that say nothing about who someone is: not descriptions.
+HONORIFICS = {"mr", "mrs", "ms", "miss", "mx"}
+TITLES_M = {"mr", "mr.", "sir", "lord", "king", "prince", "father"}
+TITLES_F = {"mrs", "mrs.", "ms", "ms.", "miss", "madam", "lady", "queen", "princess", "sister"}
+NOUNS_F = (
+    "spokeswoman chairwoman congresswoman businesswoman councilwoman woman mother wife "
+    "daughter sister girl actress widow grandmother queen princess"
+)
+NOUNS_M = (
+    "spokesman chairman congressman businessman councilman man father husband son brother "
+    "boy actor widower grandfather king prince"
+)
+_GENDER_NOUNS = {w: "f" for w in NOUNS_F.split()} | {w: "m" for w in NOUNS_M.split()}
+_NAME_STRIP = " ―—–-\"“”‘’'.,:;"
+
+
+@dataclass
+class _Resolved:
+    name: str
+    span: tuple[int, int] | None
+    actor: Actor | None = None
+    resolved_from: tuple[int, int] | None = None
+    extra_descriptions: list[tuple[int, int]] = field(default_factory=list)
+
+
+class Resolver:
+    def __init__(
+        self, idx: DocIndex, lex: Lexicon, actors: list[Actor], direct: list[Region]
+    ) -> None:
+        self.idx = idx
+        self.text = idx.text
+        self.lex = lex
+        self.actors = actors
+        quoted = [(r.inner_start, r.inner_end) for r in direct]
+        mentions = [
+            (m.start, m.end, a)
+            for a in actors
+            for m in a.mentions
+            if not any(s <= m.start < e for s, e in quoted)
+        ]
+        mentions.sort(key=lambda x: x[0])
+        self.mentions = mentions
+        self.mention_starts = [m[0] for m in mentions]
+        self.all_mentions = sorted(
+            ((m.start, m.end, a) for a in actors for m in a.mentions), key=lambda x: x[0]
+        )
+        self.all_starts = [m[0] for m in self.all_mentions]
+        self.gender: dict[str, str] = {}
+        self._learn_gender()
+        self.history: list[tuple[Found, Speaker]] = []
+        self._descriptions: dict[str, list[tuple[int, int]]] = {}
+
+    # -- entry point --
+
+    def speaker(self, item: Found) -> Speaker | None:
+        if item.continues:
+            return self._continued(item)
+        if item.subject is None:
+            return None
+        res = self._resolve(item.subject)
+        if res is None:
+            return None
+        speaker = self._build(res)
+        self.history.append((item, speaker))
+        return speaker
+
+    def _continued(self, item: Found) -> Speaker | None:
+        if not self.history:
+            return None
+        prev_item, prev = self.history[-1]
+        gap = self.idx.para_no(item.content[0]) - self.idx.para_no(prev_item.content[1])
+        # A quote run: a direct quote in the same or the next paragraph, or reported speech
+        # in the same paragraph.
+        if gap > (1 if prev_item.kind == "direct" else 0):
+            return None
+        return prev.model_copy(deep=True)
+
+    # -- surface speaker -> name --
+
+    def _resolve(self, tok: Token) -> _Resolved | None:
+        lower = tok.lower_
+        if lower in RELATIVE_PRONOUNS and tok.head.dep_ in ("relcl", "acl"):
+            antecedent = tok.head.head
+            res = self._resolve(antecedent)
+            if res is not None and res.resolved_from is None:
+                res.resolved_from = span_of(tok)
+            return res
+        if tok.pos_ == "PRON" or lower in PERSON_PRONOUNS or lower in GROUP_PRONOUNS:
+            return self._pronoun(tok)
+        if tok.pos_ == "PROPN" or tok.ent_type_ in NAME_ENTS:
+            res = self._named(entity_span(tok) or span_of(tok))
+            res.extra_descriptions += self._sibling_subject(tok)
+            return res
+        core = core_span(tok)
+        appos = [
+            t
+            for t in tok.subtree
+            if t.dep_ == "appos" and is_name(t) and core[0] <= t.head.idx < core[1]
+        ]
+        if appos:  # "His information minister, Tomas Varga, said"
+            res = self._named(entity_span(appos[0]) or span_of(appos[0]))
+            res.extra_descriptions.append(core)
+            return res
+        lemma = tok.lemma_.lower()
+        if lemma in self.lex.documents:
+            return self._document(tok)
+        if lemma in self.lex.org_nouns and is_definite(tok) and not has_name_modifier(tok):
+            return self._generic_org(tok)
+        linked = self._linked_name(tok)
+        if linked is not None:
+            return linked
+        return _Resolved(self.text[core[0] : core[1]], core)
+
+    def _sibling_subject(self, tok: Token) -> list[tuple[int, int]]:
+        """ "The medical charity Karsa Medical Relief said": the description before the name."""
+        start = (entity_span(tok) or span_of(tok))[0]
+        for sib in tok.head.lefts:
+            if sib.dep_ == "nsubj" and sib.i < tok.i and sib.pos_ == "NOUN":
+                core = core_span(sib)
+                if not self.text[core[1] : start].strip():
+                    return [core]
+        return []
+
+    def _named(self, span: tuple[int, int]) -> _Resolved:
+        actor = self._actor_at(span)
+        name = actor.name if actor else self.text[span[0] : span[1]]
+        return _Resolved(name.strip(_NAME_STRIP) or name, span, actor)
+
+    def _actor_at(self, span: tuple[int, int]) -> Actor | None:
+        i = bisect_left(self.all_starts, span[1]) - 1
+        while i >= 0 and self.all_mentions[i][0] >= span[0] - 200:
+            s, e, actor = self.all_mentions[i]
+            if s < span[1] and span[0] < e:
+                return actor
+            i -= 1
+        surface = self.text[span[0] : span[1]]
+        for actor in self.actors:
+            if surface == actor.name or surface in actor.aliases:
+                return actor
+        return None
+
+    def _pronoun(self, tok: Token) -> _Resolved:
+        lower = tok.lower_
+        surface = span_of(tok)
+        if lower in PERSON_PRONOUNS:
+            found = self._antecedent(tok.idx, {"person"}, PERSON_PRONOUNS[lower])
+        elif lower in GROUP_PRONOUNS:
+            found = self._antecedent(tok.idx, {"organisation", "state", "group"}, None)
+        else:
+            found = None
+        if found is None:
+            return _Resolved(tok.text, surface)
+        (s, e), actor = found
+        if lower in PERSON_PRONOUNS and actor.id not in self.gender:
+            self.gender[actor.id] = PERSON_PRONOUNS[lower]
+        return _Resolved(actor.name, (s, e), actor, resolved_from=surface)
+
+    def _antecedent(
+        self, pos: int, types: set[str], gender: str | None
+    ) -> tuple[tuple[int, int], Actor] | None:
+        """Most recent compatible mention, sentence by sentence back, a subject first."""
+        i = bisect_left(self.mention_starts, pos) - 1
+        by_sentence: dict[int, list[tuple[int, int, Actor]]] = {}
+        order: list[int] = []
+        while i >= 0 and len(order) <= LINK_SENTENCES * 2:
+            s, e, actor = self.mentions[i]
+            i -= 1
+            if actor.type not in types or e > pos:
+                continue
+            if gender and self.gender.get(actor.id, gender) != gender:
+                continue
+            sno = self.idx.sent_no(s)
+            if sno not in by_sentence:
+                order.append(sno)
+                by_sentence[sno] = []
+            by_sentence[sno].append((s, e, actor))
+        for sno in order:
+            cands = by_sentence[sno]
+            subjects = [c for c in cands if self._is_subject(c[0], c[1])]
+            s, e, actor = (subjects or cands)[0]
+            return (s, e), actor
+        return None
+
+    def _is_subject(self, start: int, end: int) -> bool:
+        for tok in self.idx.tokens(start, end):
+            if tok.head.idx >= end or tok.head.idx < start or tok.head is tok:
+                dep = tok.dep_ if tok.dep_ != "appos" else tok.head.dep_
+                return dep in ("nsubj", "nsubjpass")
+        return False
+
+    def _document(self, tok: Token) -> _Resolved:
+        core = core_span(tok)
+        surface = self.text[core[0] : core[1]]
+        owner = self._document_owner(tok)
+        if owner is not None:
+            owner.resolved_from = core
+            return owner
+        # "Karsa Medical Relief stated ... The report adds": the latest attribution nearby.
+        sno = self.idx.sent_no(tok.idx)
+        for prev_item, prev in reversed(self.history):
+            if sno - self.idx.sent_no(prev_item.content[0]) > 3:
+                break
+            if prev.actor_id is not None:
+                return _Resolved(
+                    prev.name,
+                    (prev.span.start, prev.span.end) if prev.span else None,
+                    self._actor_by_id(prev.actor_id),
+                    resolved_from=core,
+                )
+        return _Resolved(surface, core)
+
+    def _document_owner(self, tok: Token) -> _Resolved | None:
+        for child in tok.children:
+            if child.dep_ == "poss":
+                if child.pos_ == "PRON":
+                    res = self._pronoun(child)
+                    return res if res.actor else None
+                return self._resolve(child)
+            if child.dep_ == "prep" and child.lower_ in ("by", "from", "of"):
+                objs = [c for c in child.children if c.dep_ == "pobj" and is_name(c)]
+                if objs:
+                    return self._named(entity_span(objs[0]) or span_of(objs[0]))
+        # "One commentator published a column ...": the subject that issued this document.
+        lemma = tok.lemma_.lower()
+        sno = self.idx.sent_no(tok.idx)
+        sents = self.idx.sents
+        for k in range(sno, max(-1, sno - LINK_SENTENCES), -1):
+            for t in sents[k]:
+                if t.i >= tok.i:
+                    break
+                if t.lemma_.lower() == lemma and t.dep_ in ("dobj", "nsubjpass"):
+                    verb = t.head
+                    subj = subject_of(verb) if t.dep_ == "dobj" else None
+                    if subj is not None and subj.i != tok.i:
+                        return self._resolve(subj)
+        return None
+
+    def _generic_org(self, tok: Token) -> _Resolved:
+        core = core_span(tok)
+        found = self._antecedent(tok.idx, {"organisation", "group"}, None)
+        if found is None:
+            return _Resolved(self.text[core[0] : core[1]], core)
+        span, actor = found
+        return _Resolved(actor.name, span, actor, resolved_from=core)
+
+    def _linked_name(self, tok: Token) -> _Resolved | None:
+        """ "One commentator ... In fact, the writer is X": a copula linking a description."""
+        lemma = tok.lemma_.lower()
+        roles = self.lex.author_roles
+
+        def same(noun: Token) -> bool:
+            other = noun.lemma_.lower()
+            return other == lemma or (other in roles and lemma in roles)
+
+        sents = self.idx.sents
+        sno = self.idx.sent_no(tok.idx)
+        lo, hi = max(0, sno - LINK_SENTENCES), min(len(sents), sno + LINK_SENTENCES + 1)
+        for k in range(lo, hi):
+            for cop in sents[k]:
+                if cop.lemma_ != "be":
+                    continue
+                subj = [c for c in cop.children if c.dep_ == "nsubj"]
+                attr = [c for c in cop.children if c.dep_ == "attr"]
+                if not subj or not attr:
+                    continue
+                a, b = subj[0], attr[0]
+                for desc, name in ((a, b), (b, a)):
+                    if desc.i != tok.i and desc.pos_ == "NOUN" and same(desc) and is_name(name):
+                        res = self._named(entity_span(name) or span_of(name))
+                        res.resolved_from = core_span(tok)
+                        return res
+        return None
+
+    def _actor_by_id(self, actor_id: str | None) -> Actor | None:
+        return next((a for a in self.actors if a.id == actor_id), None)
+
+    # -- gender evidence --
+
+    def _learn_gender(self) -> None:
+        """Gender evidence the text itself gives: "Mrs. X", "X, a spokeswoman", "chairman X"."""
+        doc = self.idx.doc
+        for s, e, actor in self.all_mentions:
+            if actor.type != "person":
+                continue
+            head = self._mention_head((s, e))
+            if head is None:
+                continue
+            first = self.idx.tokens(s, e)[0]
+            near = [doc[first.i - 1]] if first.i > 0 else []
+            near += [c for c in head.children if c.dep_ in ("appos", "compound")]
+            if head.dep_ == "appos":
+                near.append(head.head)
+            for tok in near:
+                word = tok.lower_ if tok.lower_ in TITLES_M | TITLES_F else tok.lemma_.lower()
+                g = (
+                    "m"
+                    if word in TITLES_M
+                    else "f"
+                    if word in TITLES_F
+                    else _GENDER_NOUNS.get(word)
+                )
+                if g:
+                    self.gender.setdefault(actor.id, g)
+                    break
+
+    def _mention_head(self, span: tuple[int, int]) -> Token | None:
+        toks = self.idx.tokens(span[0], span[1])
+        for tok in toks:
+            if tok.head is tok or not (span[0] <= tok.head.idx < span[1]):
+                return tok
+        return None
+
+    # -- building the record --
+
+    def _build(self, res: _Resolved) -> Speaker:
+        text = self.text
+        descs: list[tuple[int, int]] = list(res.extra_descriptions)
+        if res.span is not None and (res.actor is None or res.resolved_from is None):
+            descs += self._descriptions_at(res.span)
+        if res.actor is not None:
+            descs += self._actor_descriptions(res.actor)
+        descs = _dedupe(text, descs, exclude=res.span)
+        # A speaker known only by a description ("a spokesman for the MLF") is affiliated
+        # with what the description itself names.
+        own = [res.span] if res.actor is None and res.span else []
+        affiliation = self._affiliation(descs + own, res.actor)
+        return Speaker(
+            name=res.name,
+            span=Span.of(text, *res.span) if res.span else None,
+            resolved_from=Span.of(text, *res.resolved_from) if res.resolved_from else None,
+            actor_id=res.actor.id if res.actor else None,
+            descriptions=[Span.of(text, s, e) for s, e in descs],
+            affiliation=affiliation,
+        )
+
+    def _actor_descriptions(self, actor: Actor) -> list[tuple[int, int]]:
+        if actor.id not in self._descriptions:
+            found: list[tuple[int, int]] = []
+            for m in actor.mentions[:12]:
+                found += self._descriptions_at((m.start, m.end))
+            self._descriptions[actor.id] = found
+        return self._descriptions[actor.id]
+
+    def _descriptions_at(self, span: tuple[int, int]) -> list[tuple[int, int]]:
+        """Appositives, relative clauses, premodifiers and "of Y" phrases of a name."""
+        toks = self.idx.tokens(span[0], span[1])
+        head = self._mention_head(span)
+        if head is None:
+            return []
+        text = self.text
+        out: list[tuple[int, int]] = []
+        for child in head.children:
+            if (child.dep_ == "appos" and not is_name(child)) or child.dep_ == "relcl":
+                out.append(trim(text, *subtree_span(child)))
+            elif child.dep_ == "prep" and child.lower_ in ("of", "from", "at", "with"):
+                objs = [c for c in child.children if c.dep_ == "pobj"]
+                if objs and objs[0].ent_type_ in ("ORG", "GPE", "NORP"):
+                    out.append(trim(text, *subtree_span(child)))
+        if head.dep_ == "appos" and not is_name(head.head):
+            out.append(core_span(head.head))
+            out += [trim(text, *subtree_span(c)) for c in head.head.children if c.dep_ == "relcl"]
+        inside = {t.i for t in toks}
+        premods = [
+            t
+            for t in toks[0].doc[max(0, toks[0].i - 6) : toks[0].i]
+            if t.head.i in inside
+            and t.dep_ in ("compound", "amod", "nmod", "poss")
+            and not self._name_part(t)
+        ]
+        if premods:
+            start = min(t.left_edge.idx for t in premods)
+            end = max(t.idx + len(t.text) for t in premods)
+            if text[start:end].lower().rstrip(".") not in HONORIFICS:
+                out.append((start, end))
+        return [d for d in out if d[1] > d[0]]
+
+    def _name_part(self, tok: Token) -> bool:
+        """A capitalised word before a name that is not a title ("Leyla" in "Leyla Haddad")."""
+        return (
+            tok.pos_ == "PROPN"
+            and tok.lower_.rstrip(".") not in self.lex.titles
+            and (tok.ent_type_ in ("PERSON", ""))
+        )
+
+    def _affiliation(self, descs: list[tuple[int, int]], actor: Actor | None) -> str | None:
+        rank = {"organisation": 0, "group": 1, "state": 2}
+        best: tuple[int, int, str] | None = None
+        for s, e in descs:
+            i = bisect_left(self.all_starts, s)
+            while i < len(self.all_mentions) and self.all_mentions[i][0] < e:
+                ms, _me, other = self.all_mentions[i]
+                i += 1
+                if other.type in rank and (actor is None or other.id != actor.id):
+                    key = (rank[other.type], ms, other.id)
+                    best = key if best is None or key < best else best
+        if best is not None:
+            return best[2]
+        for s, e in descs:
+            for tok in self.idx.tokens(s, e):
+                owner = tok.lower_ in ("its", "their") or (
+                    tok.dep_ == "poss" and tok.lemma_.lower() in self.lex.org_nouns
+                )
+                if owner:
+                    found = self._antecedent(s, {"organisation", "group"}, None)
+                    if found is not None:
+                        return found[1].id
+        return None
+
+
+def _dedupe(
+    text: str, spans: list[tuple[int, int]], exclude: tuple[int, int] | None
+) -> list[tuple[int, int]]:
+    seen: set[str] = set()
+    out = []
+    for s, e in spans:
+        key = text[s:e].lower()
+        if not key or key in seen or (exclude and s < exclude[1] and exclude[0] < e):
+            continue
+        seen.add(key)
+        out.append((s, e))
+    return out

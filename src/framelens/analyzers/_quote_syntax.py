@@ -1,0 +1,315 @@
+"""Shared pieces of the ``quotes`` analyzer: the cue lexicon, character <-> token lookups on
+the shared parse, and small syntactic helpers (a verb's subject, a noun phrase's core, the
+entity around a token). Nothing here decides what a quote is; see ``quotes.py``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+from typing import TYPE_CHECKING
+
+from ..errors import ModelError
+from ..model import QuoteKind
+from ._quote_marks import paragraphs
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+NAME_ENTS = {"PERSON", "ORG", "GPE", "NORP", "FAC"}
+_ABBREV = re.compile(
+    r"(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Col|Lt|Sgt|Capt|Prof|St|Jr|Sr|Inc|Co|Corp|No|Vol|Mt|Ft|"
+    r"Jan|Feb|Mar|Apr|Aug|Sept|Sep|Oct|Nov|Dec|[A-Z]|(?:[A-Za-z]\.)+[A-Za-z])$"
+)
+_TERMINATOR = re.compile(r"[.!?…]+[\"”’']?(?=\s)")
+WORD = re.compile(r"\w+(?:['’]\w+)*")
+TRIM_END = ".,;:!?—–- \n\t"
+TRIM_START = ",;:—–- \n\t"
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    speech: frozenset[str]
+    cognition: frozenset[str]
+    intention: frozenset[str]
+    naming: frozenset[str]
+    manner: frozenset[str]
+    evidence: frozenset[str]
+    object: frozenset[str]
+    nominal: frozenset[str]
+    phrasal: frozenset[tuple[str, str]]
+    documents: frozenset[str]
+    author_roles: frozenset[str]
+    org_nouns: frozenset[str]
+    work_nouns: frozenset[str]
+    titles: frozenset[str]
+
+    @property
+    def direct_cues(self) -> frozenset[str]:
+        return self.speech | self.manner
+
+    @property
+    def clause_cues(self) -> frozenset[str]:
+        return self.speech | self.cognition | self.evidence | self.intention | self.object
+
+
+@functools.lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    """The bundled cue lexicon (``resources/lexicons/cue_verbs.toml``), read once."""
+    path = resources.files("framelens.resources").joinpath("lexicons/cue_verbs.toml")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        cues, sources = data["cues"], data["sources"]
+
+        def words(value: str) -> frozenset[str]:
+            return frozenset(value.split())
+
+        return Lexicon(
+            speech=words(cues["speech"]),
+            cognition=words(cues["cognition"]),
+            intention=words(cues["intention"]),
+            naming=words(cues["naming"]),
+            manner=words(cues["manner"]),
+            evidence=words(cues["evidence"]),
+            object=words(cues["object"]),
+            nominal=words(cues["nominal"]),
+            phrasal=frozenset((v, p) for v, _, p in (x.partition(" ") for x in cues["phrasal"])),
+            documents=words(sources["documents"]),
+            author_roles=words(sources["author_roles"]),
+            org_nouns=words(sources["org_nouns"]),
+            work_nouns=words(sources["work_nouns"]),
+            titles=words(sources["titles"]),
+        )
+    except (OSError, KeyError, tomllib.TOMLDecodeError) as exc:
+        raise ModelError(
+            f"the bundled cue lexicon {str(path)!r} could not be read ({exc})",
+            fix="reinstall framelens; the file ships inside the package",
+            value=str(path),
+        ) from exc
+
+
+@dataclass
+class Found:
+    """An attribution (or scare quote, or title) found in the text, speaker not yet resolved.
+
+    ``span`` is the whole attribution as written (quote, cue and nearby speaker), ``content``
+    what is attributed, ``subject`` the surface speaker's head token; ``continues`` marks a
+    direct quote with no cue of its own (a quote run may give it the previous speaker).
+    """
+
+    kind: QuoteKind
+    span: tuple[int, int]
+    content: tuple[int, int]
+    cue: tuple[int, int] | None = None
+    subject: Token | None = None
+    confidence: float = 1.0
+    continues: bool = False
+
+
+def trim(text: str, start: int, end: int, trailing: str = TRIM_END) -> tuple[int, int]:
+    """Strip spaces and outer punctuation, keeping a closing quote mark and what it closes."""
+    while start < end and text[start] in TRIM_START:
+        start += 1
+    while end > start and text[end - 1] in trailing:
+        end -= 1
+    return start, end
+
+
+def last_char(text: str, pos: int) -> str:
+    """The last non-space character before ``pos`` ('' if none), without copying the text."""
+    while pos > 0 and text[pos - 1].isspace():
+        pos -= 1
+    return text[pos - 1] if pos > 0 else ""
+
+
+def next_char(text: str, pos: int) -> str:
+    """The first non-space character at or after ``pos`` ('' if none)."""
+    while pos < len(text) and text[pos].isspace():
+        pos += 1
+    return text[pos] if pos < len(text) else ""
+
+
+def word_count(text: str) -> int:
+    return len(WORD.findall(text))
+
+
+class DocIndex:
+    """Character <-> token lookups and sentence/paragraph numbers for one article."""
+
+    def __init__(self, doc: Doc, text: str):
+        self.doc = doc
+        self.text = text
+        self.starts = [t.idx for t in doc]
+        self.sents = list(doc.sents)
+        self.sent_starts = [s.start_char for s in self.sents]
+        self.paras = paragraphs(text)
+        self.para_starts = [p[0] for p in self.paras]
+
+    def tokens(self, start: int, end: int) -> list[Token]:
+        i = bisect_left(self.starts, start)
+        j = bisect_left(self.starts, end)
+        return [self.doc[k] for k in range(i, j) if not self.doc[k].is_space]
+
+    def token_at(self, pos: int) -> Token | None:
+        i = bisect_right(self.starts, pos) - 1
+        return self.doc[i] if i >= 0 else None
+
+    def sent_no(self, pos: int) -> int:
+        return bisect_right(self.sent_starts, pos) - 1
+
+    def para_no(self, pos: int) -> int:
+        return max(0, bisect_right(self.para_starts, pos) - 1)
+
+    def para(self, pos: int) -> tuple[int, int]:
+        return self.paras[self.para_no(pos)]
+
+    def sentence_start(self, pos: int, floor: int) -> int:
+        """Start of the (regex) sentence holding ``pos``, not before ``floor``."""
+        best = floor
+        for m in _TERMINATOR.finditer(self.text, floor, pos):
+            if not _is_abbreviation(self.text, m.start()):
+                best = m.end()
+        return best
+
+    def sentence_end(self, pos: int, ceiling: int) -> int:
+        for m in _TERMINATOR.finditer(self.text, pos, ceiling):
+            if not _is_abbreviation(self.text, m.start()):
+                return m.end()
+        return ceiling
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    if text[dot] != ".":
+        return False
+    word = re.search(r"[\w.]+$", text[max(0, dot - 12) : dot])
+    return bool(word and _ABBREV.fullmatch(word.group()))
+
+
+def span_of(tok: Token) -> tuple[int, int]:
+    return tok.idx, tok.idx + len(tok.text)
+
+
+def subtree_span(tok: Token) -> tuple[int, int]:
+    return tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge.text)
+
+
+def cue_span(tok: Token) -> tuple[int, int]:
+    """The cue verb with its particle ("goes on", "pointed out") or "according to"."""
+    start, end = span_of(tok)
+    for child in tok.children:
+        if child.dep_ == "prt" or (tok.lower_ == "according" and child.lower_ == "to"):
+            end = max(end, child.idx + len(child.text))
+    return start, end
+
+
+def is_cue(tok: Token, lemmas: Iterable[str], lex: Lexicon) -> bool:
+    if tok.pos_ not in ("VERB", "AUX") and not (tok.tag_.startswith("VB")):
+        return False
+    lemma = tok.lemma_.lower()
+    if lemma in lemmas:
+        return True
+    return any(c.dep_ == "prt" and (lemma, c.lower_) in lex.phrasal for c in tok.children)
+
+
+def subject_of(verb: Token, depth: int = 0) -> Token | None:
+    """Who does the saying: the verb's subject, through conj/advcl/xcomp chains."""
+    # "The medical charity Karsa Medical Relief said": two subjects; the one next to the
+    # verb is the name.
+    subjects = [c for c in verb.lefts if c.dep_ == "nsubj"]
+    subjects += [c for c in verb.rights if c.dep_ == "nsubj"]
+    if subjects:
+        return subjects[-1] if len(subjects) > 1 and subjects[-1].i < verb.i else subjects[0]
+    for child in verb.children:
+        if child.dep_ == "nsubjpass":
+            return None if child.lower_ in ("it", "there") else child
+    for child in verb.children:
+        if child.dep_ == "agent":
+            objs = [c for c in child.children if c.dep_ == "pobj"]
+            return objs[0] if objs else None
+    walk = verb.dep_ in ("conj", "advcl", "xcomp", "pcomp") or (
+        verb.dep_ == "prep" and verb.pos_ == "ADP"  # "explained ... by saying"
+    )
+    if depth < 3 and walk and verb.head is not verb:
+        return subject_of(verb.head, depth + 1)
+    if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
+        return verb.head
+    return None
+
+
+def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def core_span(tok: Token) -> tuple[int, int]:
+    """A noun phrase without its appositives and clauses: "the group's director"."""
+    if tok.pos_ == "PRON":
+        return span_of(tok)
+    ent = entity_span(tok)
+    if ent is not None:
+        return ent
+    left = [c for c in tok.lefts if c.dep_ not in ("punct", "cc", "preconj")]
+    start = min([tok.idx] + [c.left_edge.idx for c in left])
+    last = max(_core_tokens(tok), key=lambda t: t.i)
+    return start, max(tok.idx + len(tok.text), last.idx + len(last.text))
+
+
+_CORE_PREPS = ("of", "for", "at", "from", "in", "with")
+_NOT_CORE = ("appos", "relcl", "acl", "punct", "cc", "conj", "advcl", "parataxis")
+
+
+def _core_tokens(tok: Token) -> list[Token]:
+    """``tok`` and what its noun phrase holds to the right: "of/for/at ... Y" phrases and their
+    objects, but no appositive or clause ("the envoy for Marnia, Helga Lindqvist," -> "the
+    envoy for Marnia")."""
+    out = [tok]
+    for child in tok.rights:
+        if child.dep_ in _NOT_CORE or (child.dep_ == "prep" and child.lower_ not in _CORE_PREPS):
+            continue
+        out += _core_tokens(child)
+    return out
+
+
+def entity_span(tok: Token) -> tuple[int, int] | None:
+    if tok.ent_type_ not in NAME_ENTS:
+        if tok.pos_ == "PROPN":
+            chain = [tok] + [c for c in tok.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
+            return min(t.idx for t in chain), tok.idx + len(tok.text)
+        return None
+    doc = tok.doc
+    start = end = tok.i
+    while start > 0 and doc[start - 1].ent_iob_ == "I" and doc[start].ent_iob_ == "I":
+        start -= 1
+    while start > 0 and doc[start].ent_iob_ != "B" and doc[start - 1].ent_type_ == tok.ent_type_:
+        start -= 1
+    while end + 1 < len(doc) and doc[end + 1].ent_iob_ == "I":
+        end += 1
+    # The recogniser sometimes takes in a leading "the", a dash or a possessive "'s".
+    while start < end and (
+        doc[start].lower_ == "the" or doc[start].is_punct or doc[start].tag_ == "POS"
+    ):
+        start += 1
+    while end > start and (doc[end].tag_ == "POS" or doc[end].is_punct):
+        end -= 1
+    return doc[start].idx, doc[end].idx + len(doc[end].text)
+
+
+def is_name(tok: Token) -> bool:
+    return tok.pos_ == "PROPN" or tok.ent_type_ in ("PERSON", "ORG")
+
+
+def has_name_modifier(tok: Token) -> bool:
+    """ "the Marnian government", "Russia's army": a noun phrase that names its own owner."""
+    return any(
+        c.ent_type_ in NAME_ENTS or c.pos_ == "PROPN"
+        for c in tok.lefts
+        if c.dep_ in ("amod", "compound", "poss", "nmod")
+    )
+
+
+def is_definite(tok: Token) -> bool:
+    return any(c.lower_ in ("the", "this", "that") for c in tok.lefts)
