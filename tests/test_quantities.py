@@ -1,0 +1,227 @@
+"""quantities: numbers, percentages, money, dates, times and measures in structured form."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from framelens.analyzers.quantities import (
+    conflict,
+    parse_date,
+    parse_number,
+    parse_quantity,
+    parse_ref_date,
+)
+
+REF = dt.date(2024, 3, 6)  # a Wednesday
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("300,000", 300_000),
+        ("300000", 300_000),
+        ("three hundred thousand", 300_000),
+        ("one hundred and twelve", 112),
+        ("twenty-one", 21),
+        ("1.5 million", 1_500_000),
+        ("1.5m", 1_500_000),
+        ("4bn", 4e9),
+        ("10k", 10_000),
+        ("half", 0.5),
+        ("half a million", 500_000),
+        ("one and a half million", 1_500_000),
+        ("a third", 1 / 3),
+        ("two-thirds", 2 / 3),
+        ("3/4", 0.75),
+        ("1 1/2", 1.5),
+        ("a dozen", 12),
+        ("two dozen", 24),
+        ("a million", 1e6),
+        ("nearly 300", 300),
+        ("more than 3,000", 3000),
+        ("0.5", 0.5),
+    ],
+)
+def test_parse_number(text: str, value: float) -> None:
+    assert parse_number(text) == pytest.approx(value)
+
+
+@pytest.mark.parametrize("text", ["dozens", "hundreds", "thousands of", "several", "many", ""])
+def test_vague_amounts_have_no_value(text: str) -> None:
+    assert parse_number(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "qualifier"),
+    [
+        ("about 300", "approx"),
+        ("some 300", "approx"),
+        ("more than 300", "min"),
+        ("at least 300", "min"),
+        ("300 or more", "min"),
+        ("fewer than 300", "max"),
+        ("up to 300", "max"),
+        ("300", "exact"),
+    ],
+)
+def test_qualifiers(text: str, qualifier: str) -> None:
+    parsed = parse_quantity(text, "CARDINAL")
+    assert parsed.value == 300
+    assert parsed.qualifier == qualifier
+
+
+def test_ranges() -> None:
+    r = parse_quantity("between 10 and 15 percent", "PERCENT")
+    assert (r.value, r.high, r.qualifier, r.normalized) == (10, 15, "range", "10/15%")
+    r = parse_quantity("10 to 15 million", "CARDINAL")
+    assert (r.value, r.high) == (10e6, 15e6)
+    r = parse_quantity("2,000-3,000", "CARDINAL")
+    assert (r.value, r.high) == (2000, 3000)
+    assert parse_quantity("two or three", "CARDINAL").normalized == "2/3"
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "normalized"),
+    [
+        ("12%", 12, "percent", "12%"),
+        ("12 percent", 12, "percent", "12%"),
+        ("12.5 per cent", 12.5, "percent", "12.5%"),
+        ("twelve percent", 12, "percent", "12%"),
+        ("three percentage points", 3, "percentage point", "3 percentage points"),
+    ],
+)
+def test_percent(text: str, value: float, unit: str, normalized: str) -> None:
+    p = parse_quantity(text, "PERCENT")
+    assert (p.kind, p.value, p.unit, p.normalized) == ("percent", value, unit, normalized)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "code"),
+    [
+        ("$4bn", 4e9, "USD"),
+        ("$3.2 billion", 3.2e9, "USD"),
+        ("US$5", 5, "USD"),
+        ("300 million dollars", 3e8, "USD"),
+        ("€500,000", 500_000, "EUR"),
+        ("1.2 billion euros", 1.2e9, "EUR"),
+        ("£2m", 2e6, "GBP"),
+        ("NIS 30,000", 30_000, "ILS"),
+        ("Rs 300 crore", 3e9, "INR"),
+        ("5 yuan", 5, "CNY"),
+        ("50 cents", 0.5, "USD"),
+    ],
+)
+def test_money(text: str, value: float, code: str) -> None:
+    p = parse_quantity(text, "MONEY")
+    assert p.value == pytest.approx(value)
+    assert p.unit == code
+    assert p.normalized is not None and p.normalized.startswith(code + " ")
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("March 5, 2024", "2024-03-05"),
+        ("5 March 2024", "2024-03-05"),
+        ("5th of March, 2024", "2024-03-05"),
+        ("Sept. 11, 2001", "2001-09-11"),
+        ("2024-03-05", "2024-03-05"),
+        ("03/05/2024", "2024-03-05"),  # US order
+        ("25/12/2023", "2023-12-25"),  # cannot be US order
+        ("March 2024", "2024-03"),
+        ("in 2019", "2019"),
+        ("the 1990s", "199X"),
+        ("March 5", "XXXX-03-05"),
+        ("Feb 30, 2024", None),
+        ("yesterday", None),  # relative, and no reference date
+    ],
+)
+def test_dates_without_reference(text: str, iso: str | None) -> None:
+    assert parse_date(text) == iso
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("yesterday", "2024-03-05"),
+        ("today", "2024-03-06"),
+        ("last year", "2023"),
+        ("next month", "2024-04"),
+        ("last week", "2024-W09"),
+        ("three weeks ago", "2024-02-14"),
+        ("on Monday", "2024-03-04"),
+        ("next Monday", "2024-03-11"),
+        ("March 5", "2024-03-05"),
+    ],
+)
+def test_dates_resolved_against_publication_date(text: str, iso: str) -> None:
+    assert parse_date(text, REF) == iso
+
+
+def test_durations_are_iso_durations() -> None:
+    assert parse_quantity("three years", "DATE").normalized == "P3Y"
+    assert parse_quantity("the past decade", "DATE").normalized == "P10Y"
+    assert parse_quantity("two hours", "TIME").normalized == "PT2H"
+    # "last year" is a date, not a one-year length.
+    assert parse_quantity("last year", "DATE").normalized is None
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [("3 p.m.", "T15:00"), ("7:45 am", "T07:45"), ("15:30", "T15:30"), ("noon", "T12:00")],
+)
+def test_times(text: str, iso: str) -> None:
+    assert parse_quantity(text, "TIME").normalized == iso
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("5 km", 5, "km"),
+        ("40 miles", 40, "mi"),
+        ("300 tons", 300, "t"),
+        ("10,000 square kilometres", 10_000, "km2"),
+        ("2 million barrels", 2e6, "bbl"),
+    ],
+)
+def test_measures(text: str, value: float, unit: str) -> None:
+    p = parse_quantity(text, "QUANTITY")
+    assert (p.value, p.unit) == (value, unit)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("third", 3), ("21st", 21), ("twenty-first", 21), ("100th", 100)]
+)
+def test_ordinals(text: str, value: float) -> None:
+    assert parse_quantity(text, "ORDINAL").value == value
+
+
+def test_unknown_kind_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown quantity kind"):
+        parse_quantity("3", "PERSON")
+
+
+def test_conflict_rules() -> None:
+    p = parse_quantity
+    assert conflict(p("300", "CARDINAL"), p("350", "CARDINAL")) is True
+    assert conflict(p("300,000", "CARDINAL"), p("three hundred thousand", "CARDINAL")) is False
+    assert conflict(p("more than 300", "CARDINAL"), p("350", "CARDINAL")) is False
+    assert conflict(p("fewer than 300", "CARDINAL"), p("350", "CARDINAL")) is True
+    assert conflict(p("about 300", "CARDINAL"), p("310", "CARDINAL")) is False
+    assert conflict(p("between 10 and 15 percent", "PERCENT"), p("12%", "PERCENT")) is False
+    assert conflict(p("12%", "PERCENT"), p("21 percent", "PERCENT")) is True
+    # Different currencies, or a number against a percentage, are not comparable.
+    assert conflict(p("$5", "MONEY"), p("5 euros", "MONEY")) is None
+    assert conflict(p("12", "CARDINAL"), p("12%", "PERCENT")) is None
+    # Dates compare at the coarser precision.
+    assert conflict(p("March 2024", "DATE"), p("March 5, 2024", "DATE")) is False
+    assert conflict(p("March 4, 2024", "DATE"), p("March 5, 2024", "DATE")) is True
+
+
+def test_parse_ref_date() -> None:
+    assert parse_ref_date("2024-03-06T10:00:00Z") == REF
+    assert parse_ref_date("2024-03-06") == REF
+    assert parse_ref_date("March 2024") is None
+    assert parse_ref_date(None) is None
