@@ -13,18 +13,17 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
-from typing import TYPE_CHECKING
+
+from pydantic import BaseModel
 
 from . import registry
 from .analyzers.base import Analyzer, Context
 from .config import Settings, load_settings
 from .errors import ConfigError, FramelensError
 from .ingest import make_article
-from .model import Actor, Analysis, Article, Failure
+from .model import Actor, Analysis, Article, Claim, Failure
 from .nlp import load_nlp, model_id
-
-if TYPE_CHECKING:
-    from spacy.tokens import Doc
+from .nlp.features import precompute_sentence_features
 
 
 def _parse_names(names: Sequence[str] | str | None, settings: Settings) -> list[str]:
@@ -66,18 +65,23 @@ def resolve_order(names: Sequence[str]) -> list[type[Analyzer]]:
     return ordered
 
 
+#: List fields of ``Analysis`` whose items' fields an analyzer may fill in ("actors.sentiment").
+_NESTED: dict[str, type[BaseModel]] = {"actors": Actor, "claims": Claim}
+
+
 def _check_produces(classes: Sequence[type[Analyzer]]) -> None:
     owners: dict[str, str] = {}
     for cls in classes:
         for field in cls.produces:
             top, _, sub = field.partition(".")
-            model = Analysis if not sub else Actor if top == "actors" else None
+            model = Analysis if not sub else _NESTED.get(top)
             name = sub or top
             if model is None or name not in model.model_fields:
                 raise ConfigError(
                     f"analyzer {cls.name!r} declares it produces {field!r}, "
                     "which is not a field of the analysis output",
-                    fix="declare fields of framelens.model.Analysis (or 'actors.<field>')",
+                    fix="declare fields of framelens.model.Analysis (or 'actors.<field>', "
+                    "'claims.<field>')",
                     value=field,
                 )
             if field in owners:
@@ -125,25 +129,52 @@ class Pipeline:
         return result
 
     def analyze_many(self, items: Iterable[Article | Failure]) -> Iterator[Analysis | Failure]:
-        """Analyses in input order; failures (from ingest or any stage) pass through as records."""
+        """Analyses in input order; failures (from ingest or any stage) pass through as records.
+
+        Per batch of ``batch_size`` articles: one ``nlp.pipe`` parse, then (when an analyzer
+        declares it) one sentence-embedding pass over every sentence of the batch, then the
+        analyzers article by article on those shared results.
+        """
         it = iter(items)
+        versions = self.versions
         while batch := list(islice(it, self.settings.batch_size)):
             articles = [a for a in batch if isinstance(a, Article)]
             start = time.perf_counter()
-            docs = iter(self.nlp.pipe([a.text for a in articles]))
+            docs = list(self.nlp.pipe([a.text for a in articles]))
             self.timings["parse"] += time.perf_counter() - start
+            contexts = {
+                id(a): Context(
+                    article=a,
+                    doc=doc,
+                    analysis=Analysis(article=a, pipeline=versions),
+                    settings=self.settings,
+                )
+                for a, doc in zip(articles, docs, strict=True)
+            }
+            failed = self._shared_features(list(contexts.values()))
             for item in batch:
                 if isinstance(item, Failure):
                     yield item
-                    continue
-                start = time.perf_counter()
-                doc = next(docs)
-                self.timings["parse"] += time.perf_counter() - start
-                yield self._run(item, doc)
+                elif failed is not None:
+                    yield Failure.from_error(item.source or item.id, "features", failed, item.id)
+                else:
+                    yield self._run(contexts[id(item)])
 
-    def _run(self, article: Article, doc: Doc) -> Analysis | Failure:
-        analysis = Analysis(article=article, pipeline=self.versions)
-        ctx = Context(article=article, doc=doc, analysis=analysis, settings=self.settings)
+    def _shared_features(self, contexts: list[Context]) -> FramelensError | None:
+        """Compute features several analyzers share, batched over the articles of a batch."""
+        if not contexts or not any("sentence_features" in a.features for a in self.analyzers):
+            return None
+        start = time.perf_counter()
+        try:
+            precompute_sentence_features(contexts)
+        except FramelensError as exc:
+            return exc
+        finally:
+            self.timings["sentence_features"] += time.perf_counter() - start
+        return None
+
+    def _run(self, ctx: Context) -> Analysis | Failure:
+        article, analysis = ctx.article, ctx.analysis
         for analyzer in self.analyzers:
             start = time.perf_counter()
             try:

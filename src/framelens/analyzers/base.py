@@ -41,6 +41,9 @@ class Analyzer:
     version: ClassVar[str] = "1"
     needs: ClassVar[tuple[str, ...]] = ()
     produces: ClassVar[tuple[str, ...]] = ()
+    #: Shared per-article features the pipeline should compute for it, batched across
+    #: articles before any analyzer runs: "sentence_features" (``nlp.features``).
+    features: ClassVar[tuple[str, ...]] = ()
     description: ClassVar[str] = ""
 
     def __init__(self, settings: Settings):

@@ -399,6 +399,7 @@ class ClaimsAnalyzer(Analyzer):
     version = "1"
     needs = ("actors",)
     produces = ("claims",)
+    features = ("sentence_features",)
     description = "check-worthy factual claims, with their actors, numbers and dates"
 
     def __init__(self, settings: object) -> None:
