@@ -1,0 +1,179 @@
+"""portrayal: targeted sentiment per mention on hand-written sentences (clear cases, two
+targets portrayed oppositely, symmetric pairs), aggregation per actor, and offsets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+
+from framelens import Pipeline, load_settings
+from framelens.analyzers.base import Context
+from framelens.analyzers.portrayal import PortrayalAnalyzer, aggregate
+from framelens.model import Actor, Analysis, Article
+from framelens.nlp import load_nlp
+from framelens.nlp.features import sentence_features
+from framelens.nlp.sentiment import FEATURE_DIM, LABELS, load_model, predict
+
+Probs = Callable[[str, str], np.ndarray]
+
+
+@pytest.fixture(scope="module")
+def probs() -> Probs:
+    """Class distribution (negative, neutral, positive) of the first ``target`` in ``text``."""
+    settings = load_settings(config_file=None)
+    nlp = load_nlp(settings.spacy_model)
+
+    def run(text: str, target: str) -> np.ndarray:
+        article = Article(text=text)
+        ctx = Context(article, nlp(text), Analysis(article=article), settings)
+        i = text.index(target)
+        out = predict(text, ctx.doc, sentence_features(ctx), [(i, i + len(target))])
+        assert out.shape == (1, 3) and abs(float(out.sum()) - 1.0) < 1e-4
+        return out[0]
+
+    return run
+
+
+def net(p: np.ndarray) -> float:
+    """P(positive) - P(negative)."""
+    return float(p[2] - p[0])
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "label"),
+    [
+        (
+            "Senator Maria Lopez was widely praised for her tireless work helping flood victims.",
+            "Maria Lopez",
+            "positive",
+        ),
+        (
+            "Karim Haddad, a respected and honest leader, won wide admiration in the province.",
+            "Karim Haddad",
+            "positive",
+        ),
+        (
+            "Governor Tom Reed was condemned as corrupt and incompetent after the bribery scandal.",
+            "Tom Reed",
+            "negative",
+        ),
+        (
+            "Critics said Karim Haddad lied repeatedly and betrayed the voters who elected him.",
+            "Karim Haddad",
+            "negative",
+        ),
+        (
+            "Governor Tom Reed will travel to Denver on Tuesday for a meeting.",
+            "Tom Reed",
+            "neutral",
+        ),
+        ("The ministry published its annual report on Monday morning.", "ministry", "neutral"),
+    ],
+)
+def test_clear_cases(probs: Probs, text: str, target: str, label: str) -> None:
+    p = probs(text, target)
+    assert LABELS[int(p.argmax())] == label, p
+    assert p.max() >= 0.5
+
+
+TWO = "The {a} were praised for protecting civilians, while the {b} was accused of looting."
+
+
+@pytest.mark.parametrize(("a", "b"), [("rebels", "militia"), ("soldiers", "regime")])
+def test_two_targets_portrayed_oppositely(probs: Probs, a: str, b: str) -> None:
+    text = TWO.format(a=a, b=b)
+    praised, accused = probs(text, a), probs(text, b)
+    assert LABELS[int(accused.argmax())] == "negative", accused
+    assert net(praised) > net(accused) + 0.3, (praised, accused)
+
+
+SIDES = [
+    ("Israel", "Hamas"),
+    ("Russia", "Ukraine"),
+    ("the Republicans", "the Democrats"),
+    ("the government", "the rebels"),
+]
+
+
+@pytest.mark.parametrize(("x", "y"), SIDES)
+def test_symmetric_single_target(probs: Probs, x: str, y: str) -> None:
+    """Each side gets the same reading of the same sentence."""
+    for name in (x, y):
+        cap = name[0].upper() + name[1:]
+        good = probs(f"{cap} was praised by aid groups for protecting civilians.", cap)
+        bad = probs(f"{cap} was condemned by aid groups for killing civilians.", cap)
+        assert LABELS[int(bad.argmax())] == "negative", (name, bad)
+        assert net(good) > net(bad) + 0.5, (name, good, bad)
+
+
+@pytest.mark.parametrize(("x", "y"), SIDES)
+def test_symmetric_swapped_pair(probs: Probs, x: str, y: str) -> None:
+    """Swapping which side is praised swaps which side reads more positively."""
+    template = "{A} was praised for protecting civilians, while {b} was condemned for the attack."
+    for praised_side, condemned_side in ((x, y), (y, x)):
+        cap = praised_side[0].upper() + praised_side[1:]
+        text = template.format(A=cap, b=condemned_side)
+        assert net(probs(text, cap)) > net(probs(text, condemned_side)), text
+
+
+def test_aggregate_is_argmax_of_the_mean() -> None:
+    p = np.array([[0.9, 0.1, 0.0], [0.2, 0.7, 0.1], [0.6, 0.3, 0.1]])
+    k, score = aggregate(p)
+    assert LABELS[k] == "negative" and score == pytest.approx(1.7 / 3)
+    k, score = aggregate(np.array([[0.1, 0.3, 0.6]]))
+    assert LABELS[k] == "positive" and score == pytest.approx(0.6)
+
+
+def test_model_shape_and_declaration() -> None:
+    model = load_model()
+    assert model.coef.shape == (3, FEATURE_DIM)
+    assert PortrayalAnalyzer.needs == ("actors",)
+    assert PortrayalAnalyzer.produces == ("actors.sentiment",)
+    assert PortrayalAnalyzer.key() == "portrayal.v1"
+
+
+ARTICLE = (
+    "Flood relief — a “turning point”, officials say\n\n"
+    "Governor Helen Marsh was widely praised for her calm and effective leadership during "
+    "the floods. Volunteers thanked Marsh for opening shelters within hours. "
+    "Meanwhile Mayor Victor Crane was condemned by residents, who accused Crane of lying "
+    "about the failed levees and of wasting the relief money. "
+    "The weather service said more rain is expected on Friday."
+)
+
+
+@pytest.fixture(scope="module")
+def analysis() -> Analysis:
+    pipe = Pipeline("actors,portrayal", load_settings(config_file=None))
+    return pipe.analyze(Article(text=ARTICLE), force=True)
+
+
+def test_every_actor_gets_a_sentiment_with_exact_offsets(analysis: Analysis) -> None:
+    text = analysis.article.text
+    assert analysis.pipeline.get("portrayal") == "1"
+    with_mentions = [a for a in analysis.actors if a.mentions]
+    assert with_mentions
+    for actor in with_mentions:
+        s = actor.sentiment
+        assert s is not None and s.analyzer == "portrayal.v1"
+        assert 1 / 3 <= s.score <= 1.0
+        assert [m.span for m in s.by_mention] == actor.mentions
+        for m in s.by_mention:
+            assert text[m.span.start : m.span.end] == m.span.text
+            assert 1 / 3 <= m.score <= 1.0 and m.label in LABELS
+
+
+def _actor_with(analysis: Analysis, surface: str) -> Actor:
+    found = [a for a in analysis.actors if any(m.text == surface for m in a.mentions)]
+    assert found, [a.name for a in analysis.actors]
+    return found[0]
+
+
+def test_praised_and_condemned_people(analysis: Analysis) -> None:
+    marsh, crane = _actor_with(analysis, "Marsh"), _actor_with(analysis, "Crane")
+    assert marsh.sentiment is not None and crane.sentiment is not None
+    assert marsh.sentiment.label == "positive", marsh.sentiment
+    assert crane.sentiment.label == "negative", crane.sentiment
+    assert marsh.sentiment.score >= 0.5 and crane.sentiment.score >= 0.5
