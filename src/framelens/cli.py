@@ -24,6 +24,10 @@ app = typer.Typer(
 )
 db_app = typer.Typer(no_args_is_help=True, help="Inspect and migrate the store.")
 app.add_typer(db_app, name="db")
+evidence_app = typer.Typer(
+    no_args_is_help=True, help="Evidence collections that claims are checked against."
+)
+app.add_typer(evidence_app, name="evidence")
 
 ConfigOpt = Annotated[
     Path | None, typer.Option("--config", help="framelens.toml to read settings from")
@@ -33,6 +37,10 @@ SetOpt = Annotated[
     typer.Option("--set", help="override a setting: --set key=value (repeatable)"),
 ]
 DbOpt = Annotated[str | None, typer.Option("--db", help="SQLAlchemy URL of the store")]
+EvidenceOpt = Annotated[
+    str | None,
+    typer.Option("--evidence", help="check claims against these evidence collections (a,b)"),
+]
 
 
 def _err(line: str) -> None:
@@ -73,6 +81,7 @@ def analyze(
     store: Annotated[bool, typer.Option("--store", help="save articles and analyses")] = False,
     db: DbOpt = None,
     force: Annotated[bool, typer.Option("--force", help="analyse non-English text too")] = False,
+    evidence: EvidenceOpt = None,
     config: ConfigOpt = None,
     set_: SetOpt = None,
 ) -> None:
@@ -85,8 +94,8 @@ def analyze(
         raise ConfigError(
             f"unknown format {fmt!r}", fix=f"use one of: {', '.join(FORMATS)}", value=fmt
         )
-    settings = _settings(config, set_, db=db)
-    pipeline = Pipeline(analyzers, settings)
+    settings = _settings(config, set_, db=db, evidence=evidence)
+    pipeline = Pipeline(_with_verdicts(analyzers, settings), settings)
     corpus = _open_store(settings) if store else None
     single = (
         len(paths) == 1
@@ -359,6 +368,143 @@ def db_migrate(db: DbOpt = None, config: ConfigOpt = None) -> None:
         f"applied now: {', '.join(applied) or 'none'}; "
         f"recorded: {', '.join(corpus.applied_migrations())}"
     )
+
+
+def _with_verdicts(analyzers: str | None, settings: Settings) -> str | None:
+    """Add the ``verdicts`` analyzer to an explicit list when evidence is given."""
+    if settings.evidence and analyzers and "verdicts" not in analyzers.split(","):
+        return f"{analyzers},verdicts"
+    return analyzers
+
+
+@app.command()
+def check(
+    path: Annotated[Path, typer.Argument(help="an article (.txt .html .jsonl: the first one)")],
+    evidence: Annotated[
+        str, typer.Option("--evidence", help="evidence collections to check against (a,b)")
+    ],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text | json")] = "text",
+    db: DbOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="take non-English text too")] = False,
+    config: ConfigOpt = None,
+    set_: SetOpt = None,
+) -> None:
+    """Check an article's claims against evidence: supports / refutes / not-enough-info."""
+    from .ingest import read_article
+    from .pipeline import Pipeline
+
+    if fmt not in ("text", "json"):
+        raise ConfigError(f"unknown format {fmt!r}", fix="use text or json", value=fmt)
+    settings = _settings(config, set_, db=db, evidence=evidence)
+    analysis = Pipeline(["claims", "verdicts"], settings).analyze(
+        read_article(path, settings, force=force)
+    )
+    if fmt == "json":
+        typer.echo(
+            json.dumps(
+                {
+                    "article": {"id": analysis.article.id, "title": analysis.article.title},
+                    "evidence": evidence,
+                    "claims": [c.model_dump(mode="json") for c in analysis.claims],
+                },
+                indent=2,
+            )
+        )
+        return
+    if not analysis.claims:
+        typer.echo("no check-worthy claims found")
+    for n, claim in enumerate(analysis.claims, 1):
+        typer.echo(f"{n}. [{claim.score:.2f}] {claim.span.text}")
+        if not claim.verdicts:
+            typer.echo("     no passage found in the evidence")
+        for v in claim.verdicts:
+            where = (
+                f"{v.collection}/{v.passage.doc[:10]}:{v.passage.span.start}-{v.passage.span.end}"
+            )
+            cited = v.passage.span.text.replace("\n", " ")
+            cited = cited if len(cited) <= 160 else cited[:157] + "..."
+            typer.echo(
+                f"     {v.label:<16} {v.score:.2f}  retrieval {v.retrieval_score or 0:.2f}  "
+                f"{where}  “{cited}”"
+            )
+
+
+@evidence_app.command("add")
+def evidence_add(
+    collection: Annotated[str, typer.Argument(help="collection name (created if new)")],
+    paths: Annotated[list[Path], typer.Argument(help="files or directories (.txt .html .pdf ...)")],
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+    set_: SetOpt = None,
+) -> None:
+    """Add documents to an evidence collection (a document already there is skipped)."""
+    from .evidence.index import EvidenceIndex
+
+    settings = _settings(config, set_, db=db)
+    index = EvidenceIndex(settings.db_url, settings)
+    added = known = failed = 0
+    for item in index.add_paths(collection, paths):
+        if isinstance(item, Failure):
+            failed += 1
+            _err(f"skipped {item.source}: {item.line()}")
+        elif item.new:
+            added += 1
+            typer.echo(f"added {item.name} ({item.doc_id}, {item.passages} passages)")
+        else:
+            known += 1
+            typer.echo(f"already in {collection}: {item.name} ({item.doc_id})")
+    mode = "BM25 + embeddings" if index.lexical else "embeddings only (no SQLite FTS5)"
+    _err(
+        f"{added} added, {known} already there, {failed} failed → {collection} in "
+        f"{index.store.url} [{mode}]"
+    )
+    if failed:
+        raise typer.Exit(1)
+
+
+@evidence_app.command("list")
+def evidence_list(
+    collection: Annotated[
+        str | None, typer.Argument(help="list this collection's documents")
+    ] = None,
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """List evidence collections, or the documents of one."""
+    from .evidence.index import EvidenceIndex
+
+    settings = _settings(config, None, db=db)
+    index = EvidenceIndex(settings.db_url, settings)
+    if collection is None:
+        rows = index.collections()
+        if not rows:
+            _err(f"no evidence collections in {index.store.url}")
+        for row in rows:
+            typer.echo(
+                f"{row['collection']:<24} {row['documents']} documents  {row['passages']} passages"
+            )
+        return
+    index.require([collection])
+    for doc in index.documents(collection):
+        title = doc["title"] or ""
+        typer.echo(f"{doc['id']}  {doc['passages']:>5} passages  {doc['name'] or '-'}  {title}")
+
+
+@evidence_app.command("remove")
+def evidence_remove(
+    collection: Annotated[str, typer.Argument(help="collection name")],
+    doc_id: Annotated[
+        str | None, typer.Argument(help="document id (or prefix); default: the whole collection")
+    ] = None,
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Remove a document from a collection, or the whole collection."""
+    from .evidence.index import EvidenceIndex
+
+    settings = _settings(config, None, db=db)
+    n = EvidenceIndex(settings.db_url, settings).remove(collection, doc_id)
+    typer.echo(f"removed {n} document{'s' if n != 1 else ''} from {collection}")
 
 
 @app.command()

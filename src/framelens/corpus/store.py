@@ -71,6 +71,33 @@ failures = sa.Table(
     sa.Column("created_at", sa.String(40), nullable=False),
 )
 
+# Evidence collections (framelens.evidence): documents, their passages with MiniLM
+# embeddings, and (SQLite only) the FTS5 table ``evidence_fts`` (rowid = passage id).
+evidence_documents = sa.Table(
+    "evidence_documents",
+    metadata,
+    sa.Column("collection", sa.String(200), primary_key=True),
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.Text),
+    sa.Column("source", sa.Text),
+    sa.Column("title", sa.Text),
+    sa.Column("url", sa.Text),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("created_at", sa.String(40), nullable=False),
+)
+
+evidence_passages = sa.Table(
+    "evidence_passages",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("collection", sa.String(200), nullable=False),
+    sa.Column("doc_id", sa.String(64), nullable=False),
+    sa.Column("start_char", sa.Integer, nullable=False),
+    sa.Column("end_char", sa.Integer, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("embedding", sa.LargeBinary, nullable=False),
+)
+
 
 # Migrations declare their own tables (a snapshot of the schema at that step) so that a
 # later change to the module-level tables above never changes what an old step does.
@@ -125,11 +152,54 @@ def _m002_failures(conn: Connection) -> None:
     conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_articles_outlet ON articles (outlet)"))
 
 
+def _m003_evidence(conn: Connection) -> None:
+    md = sa.MetaData()
+    sa.Table(
+        "evidence_documents",
+        md,
+        sa.Column("collection", sa.String(200), primary_key=True),
+        sa.Column("id", sa.String(64), primary_key=True),
+        sa.Column("name", sa.Text),
+        sa.Column("source", sa.Text),
+        sa.Column("title", sa.Text),
+        sa.Column("url", sa.Text),
+        sa.Column("text", sa.Text, nullable=False),
+        sa.Column("created_at", sa.String(40), nullable=False),
+    )
+    sa.Table(
+        "evidence_passages",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("collection", sa.String(200), nullable=False),
+        sa.Column("doc_id", sa.String(64), nullable=False),
+        sa.Column("start_char", sa.Integer, nullable=False),
+        sa.Column("end_char", sa.Integer, nullable=False),
+        sa.Column("text", sa.Text, nullable=False),
+        sa.Column("embedding", sa.LargeBinary, nullable=False),
+        sa.Index("ix_evidence_passages_doc", "collection", "doc_id"),
+    )
+    md.create_all(conn)
+    if conn.dialect.name == "sqlite":
+        # BM25 ranking for evidence search. An SQLite built without FTS5 keeps working:
+        # evidence search then ranks by embeddings only (framelens.evidence.index).
+        try:
+            with conn.begin_nested():
+                conn.execute(
+                    sa.text(
+                        "CREATE VIRTUAL TABLE IF NOT EXISTS evidence_fts "
+                        "USING fts5(text, tokenize='porter unicode61')"
+                    )
+                )
+        except SQLAlchemyError:
+            pass
+
+
 #: Named migrations, applied in order and recorded in ``framelens_migrations``.
 #: Append only: never edit or reorder one that has shipped.
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("001_initial", _m001_initial),
     ("002_failures", _m002_failures),
+    ("003_evidence", _m003_evidence),
 ]
 
 

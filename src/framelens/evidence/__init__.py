@@ -1,0 +1,1 @@
+"""Evidence collections, NLI verdicts and contradiction rules."""

@@ -1,0 +1,77 @@
+"""NLI statements for the claims of one article, from the shared parse and MiniLM pass.
+
+The rules read each claim from ``ctx.doc`` (actor mentions mapped to actor ids, so the
+role rule compares actors, not strings); the bundled NLI model reads the claim's
+wordpiece vectors from ``framelens.nlp.features.sentence_features`` — no extra encoder
+run when a claim is a whole sentence, which is what the ``claims`` analyzer emits.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..model import Claim
+from ..nlp.embedder import TokenFeatures
+from ..nlp.features import sentence_features
+from .nli import Statement, statements
+from .rules import make_side
+
+if TYPE_CHECKING:
+    from ..analyzers.base import Context
+
+#: Embedders whose vectors the bundled NLI model was trained on.
+MINILM = ("", "minilm-int8")
+
+
+def actor_tokens(ctx: Context) -> dict[int, str]:
+    """Token index -> actor id, for every token inside an actor mention."""
+    out: dict[int, str] = {}
+    for actor in ctx.analysis.actors:
+        for m in actor.mentions:
+            span = ctx.doc.char_span(m.start, m.end, alignment_mode="expand")
+            if span is not None:
+                for tok in span:
+                    out.setdefault(tok.i, actor.id)
+    return out
+
+
+def _tokens_for(ctx: Context, start: int, end: int) -> TokenFeatures | None:
+    for sf in sentence_features(ctx):
+        if sf.start <= start and end <= sf.end:
+            whole = ctx.text[sf.start : sf.end].strip() == ctx.text[start:end].strip()
+            rows = np.arange(len(sf.offsets)) if whole else sf.token_rows(start, end)
+            if len(rows) == 0:
+                return None
+            hidden = sf.hidden[rows]
+            offsets = [(int(a) - start, int(b) - start) for a, b in sf.offsets[rows]]
+            if whole:
+                pooled = sf.pooled
+            else:
+                # A clause: mean of its contextual wordpieces (close to, not the same as,
+                # encoding the clause alone).
+                pooled = hidden.mean(axis=0)
+                pooled = pooled / max(float(np.linalg.norm(pooled)), 1e-12)
+            return TokenFeatures(hidden, offsets, pooled)
+    return None
+
+
+def claim_statements(
+    ctx: Context, claims: list[Claim], actor_of: dict[int, str] | None = None
+) -> list[Statement]:
+    """One ``Statement`` per claim (rules' view from ``ctx.doc``; cached MiniLM vectors)."""
+    if actor_of is None:
+        actor_of = actor_tokens(ctx)
+    reuse = ctx.settings.embedder in MINILM
+    out = []
+    for claim in claims:
+        span = ctx.doc.char_span(claim.span.start, claim.span.end, alignment_mode="expand")
+        if span is None or len(span) == 0:
+            # Not on token boundaries of the shared parse (a hand-built claim): parse it alone.
+            out.append(statements([claim.span.text], ctx.settings.spacy_model)[0])
+            continue
+        text = ctx.text[span.start_char : span.end_char]
+        tokens = _tokens_for(ctx, span.start_char, span.end_char) if reuse else None
+        out.append(Statement(text, make_side(span, actor_of), tokens))
+    return out

@@ -1,0 +1,130 @@
+"""Evidence documents from files: text, HTML, JSON Lines (via ``framelens.ingest``) and PDF.
+
+PDF text comes from ``pypdf`` when it is installed (``pip install pypdf``); without it a
+PDF is refused with that fix. Evidence is read without the language check: a report's
+annex in another language should not stop the collection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..config import Settings
+from ..errors import FramelensError, InputError
+from ..ingest import SUPPORTED, iter_file
+from ..ingest.normalize import normalize_text
+from ..model import Failure, content_id
+
+PDF_SUFFIXES = {".pdf"}
+
+
+@dataclass(frozen=True)
+class EvidenceDoc:
+    """One evidence document: its normalised text and where it came from."""
+
+    text: str
+    name: str
+    source: str
+    title: str | None = None
+    url: str | None = None
+
+    @property
+    def id(self) -> str:
+        """Content hash of the text: the same document is stored once per collection."""
+        return content_id(self.text)
+
+
+def read_pdf(path: Path, settings: Settings) -> EvidenceDoc:
+    """The text of a PDF, page by page (pages separated by blank lines)."""
+    try:
+        from pypdf import PdfReader
+    except ImportError:
+        raise InputError(
+            f"{path} is a PDF, and reading PDFs needs the pypdf package",
+            fix="run `pip install pypdf`, or save the document as text",
+            value=str(path),
+            code="E102",
+        ) from None
+    size = path.stat().st_size
+    if size > settings.max_bytes:
+        raise InputError(
+            f"{path} is {size:,} bytes, more than max_bytes={settings.max_bytes:,}",
+            fix="split it, or raise the limit: --set max_bytes=N",
+            value=str(path),
+            code="E104",
+        )
+    try:
+        reader = PdfReader(str(path))
+        pages = [page.extract_text() or "" for page in reader.pages]
+        title = reader.metadata.title if reader.metadata else None
+    except Exception as exc:  # pypdf raises many types for broken files
+        raise InputError(
+            f"{path} could not be read as a PDF ({type(exc).__name__}: {exc})",
+            fix="check the file, or save the document as text",
+            value=str(path),
+            code="E102",
+        ) from None
+    text = normalize_text("\n\n".join(p.strip() for p in pages if p.strip()))
+    if len(text) < settings.min_chars:
+        raise InputError(
+            f"{path} has no extractable text (a scanned PDF needs OCR first)",
+            fix="run OCR on it (e.g. ocrmypdf), or save the text as .txt",
+            value=str(path),
+            code="E105",
+        )
+    return EvidenceDoc(text=text, name=path.name, source=str(path), title=title or None)
+
+
+def _from_file(path: Path, settings: Settings) -> Iterator[EvidenceDoc | Failure]:
+    if path.suffix.lower() in PDF_SUFFIXES:
+        try:
+            yield read_pdf(path, settings)
+        except FramelensError as exc:
+            yield Failure.from_error(str(path), "evidence", exc)
+        return
+    for item in iter_file(path, settings, force=True):
+        if isinstance(item, Failure):
+            yield item
+            continue
+        yield EvidenceDoc(
+            text=item.text,
+            name=Path(str(item.source or path)).name,
+            source=str(item.source or path),
+            title=item.title,
+            url=item.url,
+        )
+
+
+def read_documents(
+    paths: Iterable[str | Path], settings: Settings
+) -> Iterator[EvidenceDoc | Failure]:
+    """Every evidence document under ``paths`` (directories searched recursively)."""
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            yield Failure(
+                source=str(path),
+                stage="evidence",
+                code="E100",
+                message=f"no such file or directory: {str(path)!r}",
+                fix="check the path",
+            )
+            continue
+        if not path.is_dir():
+            yield from _from_file(path, settings)
+            continue
+        for file in sorted(p for p in path.rglob("*") if p.is_file()):
+            if file.name.startswith("."):
+                continue
+            if file.suffix.lower() in SUPPORTED | PDF_SUFFIXES:
+                yield from _from_file(file, settings)
+            else:
+                yield Failure(
+                    source=str(file),
+                    stage="evidence",
+                    code="E107",
+                    message=f"{file} has an unsupported extension {file.suffix!r}",
+                    fix=f"use one of {', '.join(sorted(SUPPORTED | PDF_SUFFIXES))}",
+                )

@@ -1,0 +1,249 @@
+"""Contradictions: planted ones are found (numbers, dates, negation, antonyms, role
+reversal), articles without any yield nothing, and the decision functions on hand-built
+records.
+
+Most tests run the real ``contradictions`` analyzer on a test-local ``claims`` analyzer
+that makes every sentence a claim, so that what is tested is the contradiction logic,
+not the check-worthiness model; one test runs the real claims analyzer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+
+from framelens import Pipeline, load_settings
+from framelens.analyzers.contradictions import (
+    MODEL_THRESHOLD,
+    Candidate,
+    ContradictionsAnalyzer,
+    candidate_pairs,
+    decide,
+)
+from framelens.evidence.rules import RuleHit, make_side
+from framelens.ingest import make_article
+from framelens.model import Analysis, Claim, Span
+from framelens.nlp import load_nlp
+from framelens.registry import analyzers as registry
+
+from .claims_stub import EverySentenceClaims
+
+
+def _article(title: str, *sentences: str) -> str:
+    return title + "\n\n" + " ".join(sentences)
+
+
+PLANTED = {
+    "numbers": _article(
+        "Landslide buries homes in hill town of Varn",
+        "A landslide struck the hill town of Varn early on Tuesday after two days of heavy rain.",
+        "Regional officials said 23 people were killed when "
+        "mud and rocks swept through the lower district.",
+        "Rescue workers from the Red Crescent searched the rubble through the night.",
+        "The mayor of Varn, Ilya Brandt, asked the national government for heavy machinery.",
+        "By Wednesday morning the roads into the town were still blocked.",
+        "The landslide killed 32 people in the lower district.",
+        "Schools in the district will stay closed for the rest of the week.",
+    ),
+    "negation": _article(
+        "Port Aster dockers return to work",
+        "The dock workers' union signed the new pay agreement with the port authority on Friday.",
+        "The deal gives about 2,000 dockers a raise of six percent over two years.",
+        "Ships that had waited outside the harbour for a week began to unload on Saturday.",
+        "Traders said the strike had cost the port millions in lost business.",
+        "The dock workers' union has not signed the pay agreement with the port authority.",
+        "Union leaders will meet again in the spring to discuss pensions.",
+    ),
+    "role-reversal": _article(
+        "Drought deepens in the south",
+        "Reservoirs in the southern provinces are at their lowest level in forty years.",
+        "The Farmers League is collaborating with the "
+        "agriculture ministry on the new irrigation scheme.",
+        "The scheme would move water from the northern rivers to about 300 farms.",
+        "Critics say the pipes will take a decade to build.",
+        "The Farmers League is fighting the agriculture ministry over the new irrigation scheme.",
+        "The ministry will publish the final plan in June.",
+    ),
+    "dates": _article(
+        "Ceasefire talks begin in Geneva",
+        "Delegations from the Marnian government and the "
+        "rebel coalition arrived in Geneva at the weekend.",
+        "The ceasefire talks opened in Geneva on Monday under United Nations mediation.",
+        "Both sides have accused each other of shelling civilian areas in recent weeks.",
+        "The talks are expected to last at least ten days.",
+        "The ceasefire talks opened in Geneva on Thursday.",
+        "Aid agencies have asked for safe corridors to the besieged towns.",
+    ),
+    "antonym": _article(
+        "Fuel costs squeeze Veloria's hauliers",
+        "Fuel prices in Veloria rose sharply in March after the government cut subsidies.",
+        "Haulage firms said they would pass the higher costs on to shops.",
+        "The transport minister promised a review of the subsidy cut by the summer.",
+        "Fuel prices in Veloria fell sharply in March.",
+        "Several small firms have already stopped running routes to the mountain villages.",
+    ),
+}
+
+CLEAN = {
+    "update": _article(
+        "Storm toll rises",
+        "The storm killed 12 people on its first day, officials said.",
+        "Thousands of homes in the coastal towns lost power.",
+        "By Thursday the death toll from the storm had risen to 31.",
+        "Emergency teams are still searching the flooded villages near the river mouth.",
+    ),
+    "sources-disagree": _article(
+        "Raid on Varn",
+        "The army said 40 militants were killed in the raid on Varn.",
+        "The Marnian Liberation Front said 12 of its fighters were killed in the raid on Varn.",
+        "Residents described hours of gunfire and explosions.",
+        "Neither account could be independently verified.",
+    ),
+    "other-events": _article(
+        "A week of protests",
+        "Police detained 14 protesters in Tarsen on Monday.",
+        "On Tuesday, police detained 30 protesters in Dunmore.",
+        "The interior minister said the protests were organised by opposition groups.",
+        "The minister attended a security meeting in the capital.",
+        "The minister did not attend the press conference afterwards.",
+    ),
+    "denial": _article(
+        "Market shelling",
+        "The market in Kessa was shelled on Sunday morning, killing five people.",
+        "Witnesses said the shells came from the hills east of the town.",
+        "The army denied that its units shelled the market.",
+        "The United Nations has asked for an investigation.",
+    ),
+    "stances": _article(
+        "Coastal Party sets out its programme",
+        "The Coastal Party supports the reform of fishing quotas.",
+        "The Coastal Party opposes the new fuel tax on fishing boats.",
+        "Its leader, Mara Vell, said both policies would protect small harbours.",
+        "The party won eleven seats at the last election.",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def pipe() -> Iterator[Pipeline]:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setitem(registry._items, "claims", EverySentenceClaims)
+        yield Pipeline(["contradictions"], load_settings(config_file=None, lang_check=False))
+
+
+def _analyze(pipe: Pipeline, text: str) -> Analysis:
+    return pipe.analyze(make_article(text, pipe.settings))
+
+
+@pytest.mark.parametrize("kind", sorted(PLANTED))
+def test_planted_contradiction_is_found(pipe: Pipeline, kind: str) -> None:
+    analysis = _analyze(pipe, PLANTED[kind])
+    found = analysis.contradictions
+    assert len(found) == 1, [(c.a.text, c.b.text, c.reason) for c in found]
+    c = found[0]
+    assert c.reason.startswith(f"rule:{kind}")
+    assert 0.0 <= c.score <= 1.0 and c.analyzer == "contradictions.v1"
+    text = analysis.article.text
+    for span in (c.a, c.b):
+        assert text[span.start : span.end] == span.text
+    assert c.a.start < c.b.start
+
+
+@pytest.mark.parametrize("kind", sorted(CLEAN))
+def test_article_without_contradiction_yields_nothing(pipe: Pipeline, kind: str) -> None:
+    analysis = _analyze(pipe, CLEAN[kind])
+    assert len(analysis.claims) >= 3
+    assert analysis.contradictions == [], [
+        (c.a.text, c.b.text, c.reason) for c in analysis.contradictions
+    ]
+
+
+def test_precision_over_all_test_articles(pipe: Pipeline) -> None:
+    """Every contradiction reported across the test articles is a planted one."""
+    reported = planted_found = 0
+    for kind, text in {**PLANTED, **CLEAN}.items():
+        for c in _analyze(pipe, text).contradictions:
+            reported += 1
+            planted_found += kind in PLANTED and c.reason.startswith(f"rule:{kind}")
+    assert reported == planted_found == len(PLANTED)
+
+
+def test_sides_swapped_give_the_same_result(pipe: Pipeline) -> None:
+    template = (
+        "Fighting resumed near the border town of Kessa on Sunday. {a} shelled the old market "
+        "in Kessa on Sunday, according to witnesses. Dozens of families fled to the hills. "
+        "{a} did not shell the old market in Kessa on Sunday. Aid groups asked for a truce."
+    )
+    results = []
+    for side in ("Government forces", "Rebel fighters"):
+        found = _analyze(pipe, template.format(a=side)).contradictions
+        results.append([c.reason.split(" ")[0] for c in found])
+    assert results[0] == results[1]
+
+
+# ---- the decision functions on hand-built records ----------------------------------------------
+
+
+def _claim(cid: str, start: int, end: int, actors: list[str]) -> Claim:
+    text = "x" * 200
+    return Claim(id=cid, span=Span.of(text, start, end), score=0.9, actors=actors)
+
+
+def test_candidate_pairs_need_shared_actors_or_near_identity() -> None:
+    claims = [
+        _claim("a", 0, 10, ["army"]),
+        _claim("b", 20, 30, ["army", "rebels"]),
+        _claim("c", 40, 50, ["rebels"]),
+        _claim("d", 5, 25, ["army"]),  # overlaps a and b
+    ]
+    sims = np.array(
+        [
+            [1.0, 0.5, 0.8, 0.9],
+            [0.5, 1.0, 0.3, 0.9],
+            [0.8, 0.3, 1.0, 0.2],
+            [0.9, 0.9, 0.2, 1.0],
+        ]
+    )
+    pairs = candidate_pairs(claims, sims)
+    # a-c share no actor but are similar; b-c share an actor but are too far apart.
+    assert [(c.i, c.j) for c in pairs] == [(0, 2), (0, 1)]
+    assert pairs[1].shared_actors == ("army",) and pairs[0].shared_actors == ()
+
+
+def test_decide_model_only_needs_shared_actor_similarity_and_high_probability() -> None:
+    nlp = load_nlp()
+    a = make_side(nlp("The army shelled the market.")[:])
+    b = make_side(nlp("The army protected the market.")[:])
+    close = Candidate(0, 1, 0.9, ("army",))
+    assert decide(close, None, 0.99, a, b, "m") == (0.99, "model:m")
+    assert decide(close, None, MODEL_THRESHOLD - 0.01, a, b, "m") is None
+    assert decide(Candidate(0, 1, 0.9, ()), None, 0.99, a, b, "m") is None
+    assert decide(Candidate(0, 1, 0.5, ("army",)), None, 0.99, a, b, "m") is None
+    said = make_side(nlp("The rebels said the army protected the market.")[:])
+    assert decide(close, None, 0.99, a, said, "m") is None
+    hit = RuleHit("negation", 0.85, "negated on one side only")
+    assert decide(Candidate(0, 1, 0.1, ()), hit, 0.2, a, b, "m") == (
+        0.85,
+        "rule:negation (negated on one side only)",
+    )
+
+
+def test_analyzer_declares_what_it_needs() -> None:
+    assert ContradictionsAnalyzer.needs == ("actors", "claims")
+    assert ContradictionsAnalyzer.produces == ("contradictions",)
+
+
+def test_with_the_real_claims_analyzer() -> None:
+    try:
+        pipe = Pipeline(["contradictions"], load_settings(config_file=None))
+    except Exception as exc:  # the claims model is trained and shipped by another issue
+        pytest.skip(f"the claims analyzer cannot be built here: {exc}")
+    analysis = pipe.analyze(make_article(PLANTED["numbers"], pipe.settings))
+    claimed = {c.span.text for c in analysis.claims}
+    both = any("23 people" in t for t in claimed) and any("32 people" in t for t in claimed)
+    reasons = [c.reason for c in analysis.contradictions]
+    # Found whenever both sentences are judged check-worthy (they state figures).
+    assert not both or any(r.startswith("rule:numbers") for r in reasons)
+    assert all(r.startswith(("rule:", "model:")) for r in reasons)
