@@ -7,13 +7,14 @@ annex in another language should not stop the collection.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import Settings
 from ..errors import FramelensError, InputError
-from ..ingest import SUPPORTED, iter_file
+from ..ingest import SUPPORTED, iter_file, read_bytes
 from ..ingest.normalize import normalize_text
 from ..model import Failure, content_id
 
@@ -47,16 +48,9 @@ def read_pdf(path: Path, settings: Settings) -> EvidenceDoc:
             value=str(path),
             code="E102",
         ) from None
-    size = path.stat().st_size
-    if size > settings.max_bytes:
-        raise InputError(
-            f"{path} is {size:,} bytes, more than max_bytes={settings.max_bytes:,}",
-            fix="split it, or raise the limit: --set max_bytes=N",
-            value=str(path),
-            code="E104",
-        )
+    data = read_bytes(path, settings)
     try:
-        reader = PdfReader(str(path))
+        reader = PdfReader(io.BytesIO(data))
         pages = [page.extract_text() or "" for page in reader.pages]
         title = reader.metadata.title if reader.metadata else None
     except Exception as exc:  # pypdf raises many types for broken files

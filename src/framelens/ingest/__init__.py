@@ -181,7 +181,8 @@ def _record_to_article(record: Any, settings: Settings, force: bool, source: str
     )
 
 
-def _read_bytes(path: Path, settings: Settings) -> bytes:
+def read_bytes(path: Path, settings: Settings) -> bytes:
+    """The bytes of ``path`` after the checks every reader shares: exists, size limit, not empty."""
     if not path.exists():
         raise InputError(
             f"no such file or directory: {str(path)!r}",
@@ -210,7 +211,7 @@ def _read_bytes(path: Path, settings: Settings) -> bytes:
 def _load_file(path: Path, settings: Settings, force: bool) -> Iterator[Article | Failure]:
     """Articles in one file; raises for whole-file problems, yields ``Failure`` per bad record."""
     source = str(path)
-    data = _read_bytes(path, settings)
+    data = read_bytes(path, settings)
     _check_binary(data, source)
     suffix = path.suffix.lower()
     if suffix in JSONL_SUFFIXES or suffix in JSON_SUFFIXES:
