@@ -86,9 +86,7 @@ def _layers(
                 q.speaker.actor_id if q.speaker else None, q.speaker.name if q.speaker else None
             )
             # Quotes nobody is said to have said keep the plain quote background.
-            colour = (
-                f"spk-{speaker_index.get(key, 0) % len(PALETTE)}" if q.speaker else "spk-none"
-            )
+            colour = f"spk-{speaker_index.get(key, 0) % len(PALETTE)}" if q.speaker else "spk-none"
             layers.append(
                 Layer(
                     q.content.start,
