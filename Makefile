@@ -61,5 +61,25 @@ eval-claims: $(STAMP)
 eval-nli: $(STAMP)
 	$(BIN)/framelens eval nli --data $(DATA)/nli --split test
 
+# Retraining needs the CPU build of torch (the 'torch' extra); the shipped models run in numpy.
+TRAIN_STAMP := $(VENV)/.installed-torch
+$(TRAIN_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev,torch]'
+	touch $(TRAIN_STAMP)
+
+train: train-sentiment train-techniques train-claims train-nli
+
+train-sentiment: $(TRAIN_STAMP)
+	$(PY) scripts/train_sentiment.py --data $(DATA) --test
+
+train-techniques: $(TRAIN_STAMP)
+	$(PY) scripts/train_techniques.py --data $(DATA)
+
+train-claims: $(TRAIN_STAMP)
+	$(PY) scripts/train_claims.py --data $(DATA)
+
+train-nli: $(TRAIN_STAMP)
+	$(PY) scripts/train_nli.py --data $(DATA)
+
 clean:
 	rm -rf demo .pytest_cache .mypy_cache .ruff_cache

