@@ -392,6 +392,46 @@ def test_appositive_relative_clause_and_affiliation(run: Run) -> None:
 
 
 @pytest.mark.parametrize(
+    ("sentence", "speaker", "affiliated_with"),
+    [
+        (
+            "Lena Brandt, who works for the Northern Relief Council, said the road was closed.",
+            "Lena Brandt",
+            "Northern Relief Council",
+        ),
+        (
+            "Omar Saleh, who now advises the Ministry of Energy, said prices would rise.",
+            "Omar Saleh",
+            "Ministry of Energy",
+        ),
+        # A clause about what the source did to an organisation is no affiliation.
+        (
+            "Pavel Orlov, who has criticised the Northern Relief Council, said the road was open.",
+            "Pavel Orlov",
+            None,
+        ),
+        (
+            "Qatar, which has funded the Free Coast Movement, said the talks had failed.",
+            "Qatar",
+            None,
+        ),
+    ],
+)
+def test_affiliation_from_relative_clauses(
+    run: Run, sentence: str, speaker: str, affiliated_with: str | None
+) -> None:
+    a = run(sentence)
+    (q,) = [q for q in a.quotes if q.cue is not None and q.cue.text == "said"]
+    assert q.speaker is not None and q.speaker.name == speaker
+    assert q.speaker.descriptions, "the relative clause is how the source is introduced"
+    if affiliated_with is None:
+        assert q.speaker.affiliation is None
+    else:
+        ids = [x.id for x in a.actors if x.name == affiliated_with]
+        assert ids and q.speaker.affiliation == ids[0]
+
+
+@pytest.mark.parametrize(
     ("sentence", "name", "description"),
     [
         (

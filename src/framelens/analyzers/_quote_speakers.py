@@ -414,6 +414,17 @@ class Resolver:
                 out.append((start, end))
         return [d for d in out if d[1] > d[0]]
 
+    def _unaffiliating_clause(self, start: int, end: int) -> bool:
+        """A relative clause whose verb does not tie the source to what it names
+        ("which have backed different factions": not an affiliation with the factions)."""
+        verb = _relative_verb(self.idx.tokens(start, end))
+        if verb is None:
+            return False
+        lemmas = {verb.lemma_.lower()} | {
+            c.lemma_.lower() for c in verb.children if c.dep_ in ("acomp", "xcomp", "attr")
+        }
+        return not lemmas & self.lex.affiliation_verbs
+
     def _name_part(self, tok: Token) -> bool:
         """A capitalised word before a name that is not a title ("Leyla" in "Leyla Haddad")."""
         return (
@@ -425,6 +436,7 @@ class Resolver:
     def _affiliation(self, descs: list[tuple[int, int]], actor: Actor | None) -> str | None:
         rank = {"organisation": 0, "group": 1, "state": 2}
         best: tuple[int, int, str] | None = None
+        descs = [d for d in descs if not self._unaffiliating_clause(*d)]
         for s, e in descs:
             i = bisect_left(self.all_starts, s)
             while i < len(self.all_mentions) and self.all_mentions[i][0] < e:
@@ -445,6 +457,15 @@ class Resolver:
                     if found is not None:
                         return found[1].id
         return None
+
+
+def _relative_verb(toks: list[Token]) -> Token | None:
+    """The verb of a relative clause ("who is affiliated with Y" -> "affiliated")."""
+    if not toks or toks[0].lower_ not in ("who", "which", "that", "whose"):
+        return None
+    return next((t for t in toks if t.dep_ == "relcl"), None) or next(
+        (t for t in toks if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("aux", "auxpass")), None
+    )
 
 
 def _dedupe(

@@ -48,6 +48,7 @@ class Lexicon:
     org_nouns: frozenset[str]
     work_nouns: frozenset[str]
     titles: frozenset[str]
+    affiliation_verbs: frozenset[str]
 
     @property
     def direct_cues(self) -> frozenset[str]:
@@ -84,6 +85,7 @@ def load_lexicon() -> Lexicon:
             org_nouns=words(sources["org_nouns"]),
             work_nouns=words(sources["work_nouns"]),
             titles=words(sources["titles"]),
+            affiliation_verbs=words(sources["affiliation_verbs"]),
         )
     except (OSError, KeyError, tomllib.TOMLDecodeError) as exc:
         raise ModelError(
