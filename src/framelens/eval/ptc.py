@@ -28,26 +28,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..analyzers.techniques import TECHNIQUES as _TECHNIQUES
 from ..errors import ConfigError, NotFound
 from . import EvalRequest, task
 
-#: The 14 classes of SemEval-2020 Task 11, spelled as in the PTC label files.
-TECHNIQUES: tuple[str, ...] = (
-    "Appeal_to_Authority",
-    "Appeal_to_fear-prejudice",
-    "Bandwagon,Reductio_ad_hitlerum",
-    "Black-and-White_Fallacy",
-    "Causal_Oversimplification",
-    "Doubt",
-    "Exaggeration,Minimisation",
-    "Flag-Waving",
-    "Loaded_Language",
-    "Name_Calling,Labeling",
-    "Repetition",
-    "Slogans",
-    "Thought-terminating_Cliches",
-    "Whataboutism,Straw_Men,Red_Herring",
-)
+#: The 14 classes of SemEval-2020 Task 11 (one list, kept with the analyzer that predicts them).
+TECHNIQUES = _TECHNIQUES
 
 _ARTICLE_ID = re.compile(r"article(\d+)\.txt$")
 
