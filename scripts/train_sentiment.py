@@ -40,6 +40,7 @@ from framelens.nlp.sentiment import (
     Window,
     mention_features,
     mention_windows,
+    standardise,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -356,19 +357,16 @@ def main() -> None:
     tr = load_split(folder, "train", args.cache)
     splits = {s: load_split(folder, s, args.cache) for s in DEV + (TEST if args.test else ())}
     stats = standardiser(tr.X)
-    scaler = SentimentModel(stats, {})
     nets = []
     for m in range(hp.members):
-        nets.append(train_member(torch, tr, scaler.standardise(tr.X), hp, hp.seed + m))
-    # The regression reads the standardised features unclipped (SentimentModel does the same).
-    Zlr = (tr.X - stats["mu"]) / stats["sd"] * stats["keep"]
-    model = SentimentModel({**export(nets, stats), **fit_regression(Zlr, tr.y, hp.C)}, {})
+        nets.append(train_member(torch, tr, standardise(tr.X, stats), hp, hp.seed + m))
+    regression = fit_regression(standardise(tr.X, stats, clip=False), tr.y, hp.C)
+    model = SentimentModel({**export(nets, stats), **regression}, {})
     # The shipped numpy model must compute what torch computed.
     dev0 = splits[DEV[0]]
-    ref = (1 - LR_WEIGHT) * torch_probs(torch, nets, dev0, scaler.standardise(dev0.X))
-    z0 = (dev0.X - stats["mu"]) / stats["sd"] * stats["keep"]
-    lr0 = z0 @ model.w["lr_coef"].T + model.w["lr_intercept"]
-    lr0 = np.exp(lr0 - lr0.max(axis=1, keepdims=True))
+    ref = (1 - LR_WEIGHT) * torch_probs(torch, nets, dev0, standardise(dev0.X, stats))
+    lr0 = standardise(dev0.X, stats, clip=False) @ regression["lr_coef"].T
+    lr0 = np.exp(lr0 + regression["lr_intercept"] - lr0.max(axis=1, keepdims=True))
     ref += LR_WEIGHT * lr0 / lr0.sum(axis=1, keepdims=True)
     agree = float(np.abs(numpy_probs(model, dev0) - ref).max())
     print(f"numpy vs torch: max |dp| {agree:.2e}", flush=True)

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal
@@ -262,6 +262,15 @@ def mention_windows(
     return out
 
 
+def standardise(
+    features: np.ndarray, stats: Mapping[str, np.ndarray], clip: bool = True
+) -> np.ndarray:
+    """``(features - mu) / sd`` with constant features zeroed (``keep``); the attention
+    heads read it clipped to +-8, the regression unclipped (as each was trained)."""
+    z = (features - stats["mu"]) / stats["sd"] * stats["keep"]
+    return np.asarray(np.clip(z, -8.0, 8.0) if clip else z, dtype=np.float32)
+
+
 def _softmax(z: np.ndarray) -> np.ndarray:
     z = z - z.max(axis=-1, keepdims=True)
     e = np.exp(z)
@@ -294,10 +303,6 @@ class SentimentModel:
     def members(self) -> int:
         return int(self.w["proj_w"].shape[0])
 
-    def standardise(self, features: np.ndarray) -> np.ndarray:
-        z = (features - self.w["mu"]) / self.w["sd"] * self.w["keep"]
-        return np.clip(z, -8.0, 8.0).astype(np.float32)
-
     def predict_proba(
         self,
         features: np.ndarray,
@@ -317,7 +322,7 @@ class SentimentModel:
                 h = np.asarray(sents[win.sentence].hidden, dtype=np.float32)
                 proj[win.sentence] = np.matmul(h[None], w["proj_w"]) + w["proj_b"][:, None, :]
         xp = _gelu(
-            np.matmul(self.standardise(features)[None], w["xproj_w"]) + w["xproj_b"][:, None, :]
+            np.matmul(standardise(features, w)[None], w["xproj_w"]) + w["xproj_b"][:, None, :]
         )
         k, d = w["proj_w"].shape[0], w["proj_w"].shape[2]
         att_w = w["att_w"][:, :, None]
@@ -346,9 +351,7 @@ class SentimentModel:
         )
         logits = np.matmul(hid, w["out2_w"]) + w["out2_b"][:, None, :]
         heads = _softmax(logits).mean(axis=0)
-        # The regression reads the features unclipped, as it was fitted.
-        z = (features - w["mu"]) / w["sd"] * w["keep"]
-        lr = _softmax(z @ w["lr_coef"].T + w["lr_intercept"])
+        lr = _softmax(standardise(features, w, clip=False) @ w["lr_coef"].T + w["lr_intercept"])
         return np.asarray((1.0 - LR_WEIGHT) * heads + LR_WEIGHT * lr, dtype=np.float32)
 
 
@@ -408,6 +411,8 @@ def predict(
     """Probabilities ``(len(spans), 3)`` (``LABELS`` order) for mentions of ``text``."""
     if not spans:
         return np.zeros((0, 3), dtype=np.float32)
+    if not sents:  # no sentence to read: no evidence either way
+        return np.full((len(spans), 3), 1.0 / 3.0, dtype=np.float32)
     features = mention_features(text, doc, sents, spans)
     return load_model().predict_proba(features, mention_windows(sents, spans), sents)
 
