@@ -38,6 +38,7 @@ from framelens.nlp.sentiment import (
     MODEL_ARRAYS,
     SentimentModel,
     Window,
+    distance_buckets,
     mention_features,
     mention_windows,
     standardise,
@@ -202,10 +203,7 @@ def batch_arrays(
         H[r, :k] = split.sents[w.sentence].hidden[w.lo : w.hi]
         M[r, :k] = w.target
         V[r, :k] = 1
-        where = np.flatnonzero(w.target)
-        if len(where) and k:
-            dist = np.abs(np.arange(k)[:, None] - where[None, :]).min(axis=1)
-            B[r, :k] = np.minimum(dist, MAX_DISTANCE)
+        B[r, :k] = distance_buckets(w.target)
     return H, M, V, B, Z[idx]
 
 

@@ -28,12 +28,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..analyzers.techniques import TECHNIQUES as _TECHNIQUES
+# The 14 classes of SemEval-2020 Task 11: one list, kept with the analyzer that predicts them.
+from ..analyzers.techniques import TECHNIQUES
 from ..errors import ConfigError, NotFound
 from . import EvalRequest, task
-
-#: The 14 classes of SemEval-2020 Task 11 (one list, kept with the analyzer that predicts them).
-TECHNIQUES = _TECHNIQUES
 
 _ARTICLE_ID = re.compile(r"article(\d+)\.txt$")
 

@@ -262,6 +262,17 @@ def mention_windows(
     return out
 
 
+def distance_buckets(target: np.ndarray) -> np.ndarray:
+    """Per wordpiece of a window, its distance to the nearest wordpiece of the mention,
+    capped at ``MAX_DISTANCE`` (the cap for every wordpiece when the mention has none)."""
+    length = len(target)
+    where = np.flatnonzero(target)
+    if len(where) == 0:
+        return np.full(length, MAX_DISTANCE, dtype=np.int64)
+    dist = np.abs(np.arange(length)[:, None] - where[None, :]).min(axis=1)
+    return np.minimum(dist, MAX_DISTANCE).astype(np.int64)
+
+
 def standardise(
     features: np.ndarray, stats: Mapping[str, np.ndarray], clip: bool = True
 ) -> np.ndarray:
@@ -329,17 +340,10 @@ class SentimentModel:
         pooled = np.zeros((k, n, 3 * d), dtype=np.float32)
         for i, win in enumerate(windows):
             p = proj[win.sentence][:, win.lo : win.hi]
-            length = p.shape[1]
-            if length == 0:
+            if p.shape[1] == 0:
                 continue
             tgt = win.target
-            if tgt.any():
-                where = np.flatnonzero(tgt)
-                dist = np.abs(np.arange(length)[:, None] - where[None, :]).min(axis=1)
-            else:
-                dist = np.full(length, MAX_DISTANCE)
-            bucket = np.minimum(dist, MAX_DISTANCE)
-            z = p + w["tgt"][:, tgt.astype(np.int64)] + w["pos"][:, bucket]
+            z = p + w["tgt"][:, tgt.astype(np.int64)] + w["pos"][:, distance_buckets(tgt)]
             s = np.matmul(z, att_w)[:, :, 0] + w["att_b"][:, None]
             a = _softmax(s)
             pooled[:, i, d : 2 * d] = np.matmul(a[:, None, :], z)[:, 0]
