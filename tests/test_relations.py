@@ -118,6 +118,68 @@ def test_copula_carries_the_relation_to_the_subject(run: Run) -> None:
 # ---- negation and hedging -------------------------------------------------------------------
 
 
+# ---- pronoun arguments -----------------------------------------------------------------
+
+
+def test_pronoun_subject_stands_for_the_person_named_before(run: Run) -> None:
+    a = run(
+        "President Dario Kessel spoke in Sarvan on Monday. "
+        "He accused the United Nations of bias and blamed Turkey for the fighting."
+    )
+    for target in ("united-nations", "turkey"):
+        r = _one(a, "dario-kessel", "blames", target)
+        assert [x.text for x in r.antecedents] == ["Dario Kessel"]
+        assert r.span.text.startswith("He") and r.score < 0.9
+        assert a.article.text[r.antecedents[0].start : r.antecedents[0].end] == "Dario Kessel"
+    assert "(pronoun for “Dario Kessel”)" in render_html(a)
+
+
+@pytest.mark.parametrize(
+    ("accuser", "accused", "accuser_id", "accused_id"),
+    [("Turkey", "Russia", "turkey", "russia"), ("Russia", "Turkey", "russia", "turkey")],
+)
+def test_object_pronoun_is_not_its_own_subject(
+    run: Run, accuser: str, accused: str, accuser_id: str, accused_id: str
+) -> None:
+    """Both sides the same way: "X accused them" never reads as X accusing itself."""
+    a = run(f"{accused} met envoys in Geneva. {accuser} accused them of prolonging the war.")
+    r = _one(a, accuser_id, "blames", accused_id)
+    assert [x.text for x in r.antecedents] == [accused]
+
+
+@pytest.mark.parametrize(
+    ("powers", "leader", "ids", "leader_id"),
+    [
+        (
+            "Turkey, Qatar and Saudi Arabia",
+            "Kessel",
+            ("turkey", "qatar", "saudi-arabia"),
+            "dario-kessel",
+        ),
+        ("Russia, Iran and China", "Okafor", ("russia", "iran", "china"), "amara-okafor"),
+    ],
+)
+def test_plural_pronoun_stands_for_every_coordinated_actor(
+    run: Run, powers: str, leader: str, ids: tuple[str, ...], leader_id: str
+) -> None:
+    first = {"Kessel": "Dario Kessel", "Okafor": "Amara Okafor"}[leader]
+    a = run(f"{powers} have sent envoys to the talks. President {first} blames them for the war.")
+    for actor_id, name in zip(ids, powers.replace(" and ", ", ").split(", "), strict=True):
+        r = _one(a, leader_id, "blames", actor_id)
+        assert [x.text for x in r.antecedents] == [name]
+
+
+def test_pronoun_without_antecedent_or_inside_a_quote_gives_nothing(run: Run) -> None:
+    assert run("He attacked the convoy near the border on Sunday night.").relations == []
+    a = run('Leyla Haddad runs the last hospital in Sarvan. "They shelled it," she said.')
+    assert a.relations == []
+    # The writer's "they" is resolved; the same words inside a quote are the speaker's.
+    said = "Turkey moved troops to the border. {q}They will attack Syria,{q} a commander said."
+    r = _one(run(said.format(q="")), "turkey", "attacks", "syria")
+    assert [x.text for x in r.antecedents] == ["Turkey"]
+    assert not any(x.antecedents for x in run(said.format(q='"')).relations)
+
+
 def test_negation(run: Run) -> None:
     a = run("The US did not back the rebels.")
     assert _one(a, "united-states", "backs", "rebels").negated
@@ -155,7 +217,7 @@ def test_records_are_well_formed(run: Run) -> None:
     for r in a.relations:
         assert text[r.span.start : r.span.end] == r.span.text
         assert r.source in ids and r.target in ids and r.source != r.target
-        assert r.analyzer == "relations.v1"
+        assert r.analyzer == "relations.v2"
         assert 0.0 <= r.score <= 1.0
 
 

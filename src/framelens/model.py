@@ -150,6 +150,10 @@ class Relation(Record):
     negated: bool = False
     hedged: bool = False
     score: float = 1.0
+    antecedents: list[Span] = Field(
+        default_factory=list,
+        description="the actor mentions that pronoun arguments inside span stand for",
+    )
     analyzer: str = ""
 
 

@@ -179,13 +179,13 @@ class Resolver:
                 return actor
         return None
 
-    def _pronoun(self, tok: Token) -> _Resolved:
+    def _pronoun(self, tok: Token, exclude: frozenset[str] | set[str] = frozenset()) -> _Resolved:
         lower = tok.lower_
         surface = span_of(tok)
         if lower in PERSON_PRONOUNS:
-            found = self._antecedent(tok.idx, {"person"}, PERSON_PRONOUNS[lower])
+            found = self._antecedent(tok.idx, {"person"}, PERSON_PRONOUNS[lower], exclude)
         elif lower in GROUP_PRONOUNS:
-            found = self._antecedent(tok.idx, {"organisation", "state", "group"}, None)
+            found = self._antecedent(tok.idx, {"organisation", "state", "group"}, None, exclude)
         else:
             found = None
         if found is None:
@@ -195,17 +195,48 @@ class Resolver:
             self.gender[actor.id] = PERSON_PRONOUNS[lower]
         return _Resolved(actor.name, (s, e), actor, resolved_from=surface)
 
+    def pronoun_antecedent(self, tok: Token) -> tuple[Actor, tuple[int, int]] | None:
+        """The actor, and the mention of it, that a personal pronoun ("he", "her", "it",
+        "they", "them") stands for: what ``_pronoun`` resolves a speaker pronoun to, for
+        other analyzers (``relations``). ``None`` when no compatible mention precedes it."""
+        if tok.lower_ not in PERSON_PRONOUNS and tok.lower_ not in GROUP_PRONOUNS:
+            return None
+        res = self._pronoun(tok, self._coarguments(tok))
+        if res.actor is None or res.span is None or res.resolved_from is None:
+            return None
+        return res.actor, res.span
+
+    def _coarguments(self, tok: Token) -> set[str]:
+        """Actors a non-subject pronoun cannot stand for: the subjects of its own verb
+        ("Turkey accused them": "them" is not Turkey; "Turkey accused itself" would be)."""
+        if tok.dep_ in ("nsubj", "nsubjpass"):
+            return set()
+        verb = tok.head.head if tok.dep_ == "pobj" else tok.head
+        out: set[str] = set()
+        for c in verb.children:
+            if c.dep_ in ("nsubj", "nsubjpass"):
+                for t in c.subtree:
+                    actor = self._actor_at((t.idx, t.idx + len(t)))
+                    if actor is not None:
+                        out.add(actor.id)
+        return out
+
     def _antecedent(
-        self, pos: int, types: set[str], gender: str | None
+        self,
+        pos: int,
+        types: set[str],
+        gender: str | None,
+        exclude: frozenset[str] | set[str] = frozenset(),
     ) -> tuple[tuple[int, int], Actor] | None:
-        """Most recent compatible mention, sentence by sentence back, a subject first."""
+        """Most recent compatible mention, sentence by sentence back, a subject first
+        (actors in ``exclude`` skipped)."""
         i = bisect_left(self.mention_starts, pos) - 1
         by_sentence: dict[int, list[tuple[int, int, Actor]]] = {}
         order: list[int] = []
         while i >= 0 and len(order) <= LINK_SENTENCES * 2:
             s, e, actor = self.mentions[i]
             i -= 1
-            if actor.type not in types or e > pos:
+            if actor.type not in types or e > pos or actor.id in exclude:
                 continue
             if gender and self.gender.get(actor.id, gender) != gender:
                 continue

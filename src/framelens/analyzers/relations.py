@@ -1,4 +1,4 @@
-"""Relations v1: who backs, allies with, attacks, blames or opposes whom.
+"""Relations v2: who backs, allies with, attacks, blames or opposes whom.
 
 Read from the shared dependency parse and the actors' mention spans, with the words of
 ``resources/lexicons/relations.toml``:
@@ -14,6 +14,12 @@ Read from the shared dependency parse and the actors' mention spans, with the wo
   source is the possessor, an actor premodifier, or the subject of the clause);
 * hyphenated premodifiers: "Iranian-backed militias" -> Iran backs the militias;
 * alliances: "X and its ally Y", "Y, an ally of X", "X is allied with Y".
+* pronouns: a personal pronoun argument ("he", "her", "it", "they", "them") stands for the
+  actor the ``quotes`` analyzer's speaker resolution picks (the most recent compatible
+  mention, a subject first, gender from the text where it says so): "Kessel ... He accused
+  the United Nations" -> Kessel blames the United Nations. The relation lists the mention
+  in ``antecedents`` and scores as indirect; pronouns inside quotation marks are left
+  alone (the speaker's "they" is not the writer's).
 
 An argument that is not itself an actor mention is resolved through its noun phrase ("the
 Kessel regime" -> Kessel, "the districts of Sarvan" -> Sarvan) and through a copula ("the
@@ -31,12 +37,16 @@ from __future__ import annotations
 
 import functools
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..model import Relation, Span
 from ..registry import analyzers
+from ._quote_marks import pair_quotes
+from ._quote_speakers import GROUP_PRONOUNS, PERSON_PRONOUNS, Resolver
+from ._quote_syntax import DocIndex, load_lexicon
 from ._syntax import hyphen_spans, token_ranges, tokens
 from .base import Analyzer, Context
 
@@ -46,6 +56,7 @@ if TYPE_CHECKING:
 RelType = Literal["backs", "allies", "attacks", "blames", "opposes"]
 TYPES: tuple[RelType, ...] = ("backs", "allies", "attacks", "blames", "opposes")
 _WH = {"which", "who", "that", "whom"}
+_PLURAL = {"they", "them"}
 _LIST_PREPS = {"including", "like"}
 _NOUN_PREPS = {"of", "for", "on", "against", "to", "with"}
 _SCORE_DIRECT, _SCORE_INDIRECT, _SCORE_NOMINAL = 0.9, 0.75, 0.7
@@ -114,7 +125,7 @@ class _Found:
 @analyzers.register("relations")
 class RelationsAnalyzer(Analyzer):
     name = "relations"
-    version = "1"
+    version = "2"  # v2: pronoun arguments resolved to their antecedents
     needs = ("actors",)
     produces = ("relations",)
     description = "who backs, allies with, attacks, blames or opposes whom (from the parse)"
@@ -130,7 +141,7 @@ class RelationsAnalyzer(Analyzer):
         if not any(tok_actor):
             ctx.analysis.relations = []
             return
-        r = _Reader(doc, tok_actor, tok_metonym, self.lex)
+        r = _Reader(doc, tok_actor, tok_metonym, self.lex, _pronoun_resolver(ctx))
         found: list[_Found] = []
         predicates = self.lex.predicate_words
         for t in doc:
@@ -142,7 +153,7 @@ class RelationsAnalyzer(Analyzer):
             elif t.pos_ in ("NOUN", "PROPN") and lemma in self.lex.nouns:
                 found += r.nominal(t, lemma)
         found += r.hyphenated()
-        ctx.analysis.relations = self._records(doc, text, found, tok_mention)
+        ctx.analysis.relations = self._records(doc, text, found, tok_mention, r.antecedents)
 
     def _records(
         self,
@@ -150,6 +161,7 @@ class RelationsAnalyzer(Analyzer):
         text: str,
         found: list[_Found],
         tok_mention: dict[int, tuple[int, int]],
+        antecedents: dict[tuple[int, str], tuple[int, int]],
     ) -> list[Relation]:
         best: dict[tuple[str, str, str, int], _Found] = {}
         for f in found:
@@ -174,6 +186,12 @@ class RelationsAnalyzer(Analyzer):
                     negated=f.negated,
                     hedged=f.hedged,
                     score=f.score,
+                    antecedents=[
+                        Span.of(text, *antecedents[(i, actor)])
+                        for i in f.toks
+                        for actor in (f.source, f.target)
+                        if (i, actor) in antecedents
+                    ],
                     analyzer=self.key(),
                 )
             )
@@ -225,12 +243,16 @@ class _Reader:
         tok_actor: list[str | None],
         tok_metonym: dict[int, str],
         lex: RelationLexicon,
+        pronoun: Callable[[Token], tuple[str, tuple[int, int]] | None] | None = None,
     ):
         self.doc = doc
         self.tok_actor = tok_actor
         self.tok_metonym = tok_metonym
         self.lex = lex
         self.hyphen = hyphen_spans(doc)
+        self.pronoun = pronoun
+        #: (pronoun token, actor id) -> the character span of the mention it stands for
+        self.antecedents: dict[tuple[int, str], tuple[int, int]] = {}
 
     # ---- arguments ------------------------------------------------------------------
 
@@ -243,6 +265,12 @@ class _Reader:
             return hit, t.i, True
         if t.i in self.tok_metonym:  # "the Kessel regime", "Assad's regime"
             return self.tok_metonym[t.i], t.i, True
+        if self.pronoun is not None and t.pos_ == "PRON":
+            stands_for = self.pronoun(t)
+            if stands_for is None:
+                return None
+            self.antecedents[(t.i, stands_for[0])] = stands_for[1]
+            return stands_for[0], t.i, False
         # A predicate noun stands for the copula's subject: "X is nothing but an army paid by Y".
         subj = self._copula_subject(t)
         if subj is not None:
@@ -266,6 +294,34 @@ class _Reader:
                             return self.tok_metonym[p.i], p.i, False
                         queue.append((p, depth + 1))
         return None
+
+    def resolve_all(self, t: Token) -> list[tuple[str, int, bool]]:
+        """``resolve``, except that "they" / "them" stand for every actor coordinated in
+        their antecedent ("Turkey, Qatar and Saudi Arabia ... Kessel blames them")."""
+        first = self.resolve(t)
+        if first is None:
+            return []
+        if t.lower_ not in _PLURAL or (t.i, first[0]) not in self.antecedents:
+            return [first]
+        start = self.antecedents[(t.i, first[0])][0]
+        root = next((x for x in self.doc if x.idx == start), None)
+        while (
+            root is not None and root.head.i != root.i and self.tok_actor[root.head.i] == first[0]
+        ):
+            root = root.head  # the mention's head word: "Arabia" in "Saudi Arabia"
+        out = [first]
+        for c in root.conjuncts if root is not None else ():
+            aid = self.tok_actor[c.i]
+            if aid is None or any(aid == o[0] for o in out):
+                continue
+            lo, hi = c.i, c.i
+            while lo > 0 and self.tok_actor[lo - 1] == aid:
+                lo -= 1
+            while hi + 1 < len(self.doc) and self.tok_actor[hi + 1] == aid:
+                hi += 1
+            self.antecedents[(t.i, aid)] = (self.doc[lo].idx, self.doc[hi].idx + len(self.doc[hi]))
+            out.append((aid, t.i, False))
+        return out
 
     def _copula_subject(self, t: Token) -> Token | None:
         node = t
@@ -386,13 +442,11 @@ class _Reader:
         score: float,
     ) -> list[_Found]:
         out: list[_Found] = []
-        for s in [x for src in sources for x in self.expand(src)]:
-            rs = self.resolve(s)
-            if rs is None:
-                continue
-            for t in [x for tgt in targets for x in self.expand(tgt)]:
-                rt = self.resolve(t)
-                if rt is None or rt[0] == rs[0]:
+        src_args = [(s, rs) for x in sources for s in self.expand(x) for rs in self.resolve_all(s)]
+        tgt_args = [(t, rt) for x in targets for t in self.expand(x) for rt in self.resolve_all(t)]
+        for s, rs in src_args:
+            for t, rt in tgt_args:
+                if rt[0] == rs[0]:
                     continue
                 direct = rs[2] and rt[2] and s in sources and t in targets
                 out.append(
@@ -556,3 +610,26 @@ def _is_passive(v: Token) -> bool:
     if any(c.dep_ in ("nsubjpass", "auxpass") for c in v.children):
         return True
     return v.tag_ == "VBN" and any(c.dep_ == "agent" for c in v.children)
+
+
+def _pronoun_resolver(ctx: Context) -> Callable[[Token], tuple[str, tuple[int, int]] | None]:
+    """Pronoun -> (actor id, antecedent mention span), by the quotes analyzer's resolver;
+    ``None`` for pronouns inside quotation marks and those with no compatible antecedent."""
+    built: list[tuple[Resolver, list[tuple[int, int]]]] = []  # built on the first pronoun
+
+    def resolve(tok: Token) -> tuple[str, tuple[int, int]] | None:
+        if tok.lower_ not in PERSON_PRONOUNS and tok.lower_ not in GROUP_PRONOUNS:
+            return None
+        if not built:
+            regions = pair_quotes(ctx.text)
+            resolver = Resolver(
+                DocIndex(ctx.doc, ctx.text), load_lexicon(), ctx.analysis.actors, regions
+            )
+            built.append((resolver, [(r.inner_start, r.inner_end) for r in regions]))
+        resolver, quoted = built[0]
+        if any(a <= tok.idx < b for a, b in quoted):
+            return None
+        found = resolver.pronoun_antecedent(tok)
+        return (found[0].id, found[1]) if found else None
+
+    return resolve

@@ -93,9 +93,10 @@ def render_markdown(analysis: Analysis) -> str:
         out += ["## Relations", ""]
         for r in analysis.relations:
             flags = "".join([" (negated)" if r.negated else "", " (hedged)" if r.hedged else ""])
+            via = "".join(f" (pronoun for “{_cell(m.text)}”)" for m in r.antecedents)
             out.append(
                 f"- {_cell(names.get(r.source, r.source))} **{r.type}** "
-                f"{_cell(names.get(r.target, r.target))}{flags}: “{_cell(r.span.text)}”"
+                f"{_cell(names.get(r.target, r.target))}{flags}: “{_cell(r.span.text)}”{via}"
             )
         out.append("")
 
