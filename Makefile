@@ -41,6 +41,8 @@ test: lint typecheck
 
 bench: $(STAMP)
 	$(PY) bench/run.py --data $(DATA)
+	@echo
+	$(PY) bench/run.py --data $(DATA) --analyzers actors,portrayal,relations --set portrayal_model=fast
 
 eval: eval-quotes eval-sentiment eval-techniques eval-claims eval-nli
 
@@ -50,6 +52,8 @@ eval-quotes: $(STAMP)
 eval-sentiment: $(STAMP)
 	$(BIN)/framelens eval sentiment --data $(DATA)/newsmtsc --split rw-test
 	$(BIN)/framelens eval sentiment --data $(DATA)/newsmtsc --split mt-test
+	$(BIN)/framelens eval sentiment --data $(DATA)/newsmtsc --split rw-test --set portrayal_model=fast
+	$(BIN)/framelens eval sentiment --data $(DATA)/newsmtsc --split mt-test --set portrayal_model=fast
 
 eval-techniques: $(STAMP)
 	$(BIN)/framelens eval techniques --data $(DATA)/ptc2020 --split dev --task si
@@ -71,6 +75,7 @@ train: train-sentiment train-techniques train-claims train-nli
 
 train-sentiment: $(TRAIN_STAMP)
 	$(PY) scripts/train_sentiment.py --data $(DATA) --test
+	$(PY) scripts/train_sentiment.py --data $(DATA) --test --variant fast
 
 train-techniques: $(TRAIN_STAMP)
 	$(PY) scripts/train_techniques.py --data $(DATA)

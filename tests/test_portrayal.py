@@ -11,9 +11,10 @@ import pytest
 from framelens import Pipeline, load_settings
 from framelens.analyzers.base import Context
 from framelens.analyzers.portrayal import PortrayalAnalyzer, aggregate
+from framelens.errors import ConfigError, ModelError
 from framelens.model import Actor, Analysis, Article
 from framelens.nlp import load_nlp
-from framelens.nlp.features import sentence_features
+from framelens.nlp.features import parse_features, sentence_features
 from framelens.nlp.sentiment import (
     FEATURE_DIM,
     LABELS,
@@ -49,37 +50,37 @@ def net(p: np.ndarray) -> float:
     return float(p[2] - p[0])
 
 
-@pytest.mark.parametrize(
-    ("text", "target", "label"),
-    [
-        (
-            "Senator Maria Lopez was widely praised for her tireless work helping flood victims.",
-            "Maria Lopez",
-            "positive",
-        ),
-        (
-            "Karim Haddad, a respected and honest leader, won wide admiration in the province.",
-            "Karim Haddad",
-            "positive",
-        ),
-        (
-            "Governor Tom Reed was condemned as corrupt and incompetent after the bribery scandal.",
-            "Tom Reed",
-            "negative",
-        ),
-        (
-            "Critics said Karim Haddad lied repeatedly and betrayed the voters who elected him.",
-            "Karim Haddad",
-            "negative",
-        ),
-        (
-            "Governor Tom Reed will travel to Denver on Tuesday for a meeting.",
-            "Tom Reed",
-            "neutral",
-        ),
-        ("The ministry published its annual report on Monday morning.", "ministry", "neutral"),
-    ],
-)
+CLEAR = [
+    (
+        "Senator Maria Lopez was widely praised for her tireless work helping flood victims.",
+        "Maria Lopez",
+        "positive",
+    ),
+    (
+        "Karim Haddad, a respected and honest leader, won wide admiration in the province.",
+        "Karim Haddad",
+        "positive",
+    ),
+    (
+        "Governor Tom Reed was condemned as corrupt and incompetent after the bribery scandal.",
+        "Tom Reed",
+        "negative",
+    ),
+    (
+        "Critics said Karim Haddad lied repeatedly and betrayed the voters who elected him.",
+        "Karim Haddad",
+        "negative",
+    ),
+    (
+        "Governor Tom Reed will travel to Denver on Tuesday for a meeting.",
+        "Tom Reed",
+        "neutral",
+    ),
+    ("The ministry published its annual report on Monday morning.", "ministry", "neutral"),
+]
+
+
+@pytest.mark.parametrize(("text", "target", "label"), CLEAR)
 def test_clear_cases(probs: Probs, text: str, target: str, label: str) -> None:
     p = probs(text, target)
     assert LABELS[int(p.argmax())] == label, p
@@ -105,15 +106,20 @@ SIDES = [
 ]
 
 
-@pytest.mark.parametrize(("x", "y"), SIDES)
-def test_symmetric_single_target(probs: Probs, x: str, y: str) -> None:
-    """Each side gets the same reading of the same sentence."""
+def assert_same_reading_for_each_side(probs: Probs, x: str, y: str, margin: float) -> None:
+    """Each side gets the same reading of the same sentence: condemned is negative, and
+    praised reads more positively than condemned by at least ``margin``."""
     for name in (x, y):
         cap = name[0].upper() + name[1:]
         good = probs(f"{cap} was praised by aid groups for protecting civilians.", cap)
         bad = probs(f"{cap} was condemned by aid groups for killing civilians.", cap)
         assert LABELS[int(bad.argmax())] == "negative", (name, bad)
-        assert net(good) > net(bad) + 0.5, (name, good, bad)
+        assert net(good) > net(bad) + margin, (name, good, bad)
+
+
+@pytest.mark.parametrize(("x", "y"), SIDES)
+def test_symmetric_single_target(probs: Probs, x: str, y: str) -> None:
+    assert_same_reading_for_each_side(probs, x, y, 0.5)
 
 
 @pytest.mark.parametrize(("x", "y"), SIDES)
@@ -141,7 +147,7 @@ def test_model_shape_and_declaration() -> None:
     assert model.members >= 1 and model.w["out2_w"].shape[2] == 3
     assert PortrayalAnalyzer.needs == ("actors",)
     assert PortrayalAnalyzer.produces == ("actors.sentiment",)
-    assert PortrayalAnalyzer.key() == "portrayal.v2"
+    assert PortrayalAnalyzer.key() == "portrayal.v3"
 
 
 ARTICLE = (
@@ -162,12 +168,12 @@ def analysis() -> Analysis:
 
 def test_every_actor_gets_a_sentiment_with_exact_offsets(analysis: Analysis) -> None:
     text = analysis.article.text
-    assert analysis.pipeline.get("portrayal") == "2"
+    assert analysis.pipeline.get("portrayal") == "3"
     with_mentions = [a for a in analysis.actors if a.mentions]
     assert with_mentions
     for actor in with_mentions:
         s = actor.sentiment
-        assert s is not None and s.analyzer == "portrayal.v2"
+        assert s is not None and s.analyzer == "portrayal.v3"
         assert 1 / 3 <= s.score <= 1.0
         assert [m.span for m in s.by_mention] == actor.mentions
         for m in s.by_mention:
@@ -222,3 +228,89 @@ def test_predict_with_no_mentions_and_a_mention_without_wordpieces(probs: Probs)
     gap = text.index(" ")
     p = predict(text, ctx.doc, sents, [(gap, gap + 1)])
     assert p.shape == (1, 3) and abs(float(p.sum()) - 1.0) < 1e-4
+
+
+# --- the fast model: the same architecture on the spaCy parse's own token vectors ---------
+
+
+@pytest.fixture(scope="module")
+def fast_probs() -> Probs:
+    """As ``probs``, with the ``fast`` model on ``parse_features`` of the sentence."""
+    settings = load_settings(config_file=None)
+    nlp = load_nlp(settings.spacy_model)
+
+    def run(text: str, target: str) -> np.ndarray:
+        doc = nlp(text)
+        i = text.index(target)
+        out = predict(text, doc, parse_features(doc), [(i, i + len(target))], "fast")
+        assert out.shape == (1, 3) and abs(float(out.sum()) - 1.0) < 1e-4
+        return out[0]
+
+    return run
+
+
+def test_parse_features_are_the_parse_vectors_of_each_sentence() -> None:
+    nlp = load_nlp(load_settings(config_file=None).spacy_model)
+    text = "The council met on Monday.\n\nIts critics walked out early."
+    doc = nlp(text)
+    sents = parse_features(doc)
+    assert [(s.start, s.end) for s in sents] == [(x.start_char, x.end_char) for x in doc.sents]
+    for sf in sents:
+        assert sf.hidden.shape == (len(sf.offsets), doc.tensor.shape[1])
+        assert abs(float(np.linalg.norm(sf.pooled)) - 1.0) < 1e-4
+        for (a, b), row in zip(sf.offsets, sf.hidden, strict=True):
+            token = doc.char_span(int(a), int(b))
+            assert token is not None and not token[0].is_space
+            assert np.allclose(row, doc.tensor[token[0].i])
+    assert sum(len(sf.offsets) for sf in sents) == sum(not t.is_space for t in doc)
+
+
+@pytest.mark.parametrize(("text", "target", "label"), CLEAR)
+def test_fast_model_clear_cases(fast_probs: Probs, text: str, target: str, label: str) -> None:
+    p = fast_probs(text, target)
+    assert LABELS[int(p.argmax())] == label, p
+
+
+@pytest.mark.parametrize(("x", "y"), SIDES)
+def test_fast_model_is_symmetric(fast_probs: Probs, x: str, y: str) -> None:
+    assert_same_reading_for_each_side(fast_probs, x, y, 0.3)
+
+
+def test_fast_model_needs_no_encoder_pass_and_says_which_model_ran() -> None:
+    pipe = Pipeline("actors,portrayal", load_settings(config_file=None, portrayal_model="fast"))
+    result = pipe.analyze(Article(text=ARTICLE), force=True)
+    assert "sentence_features" not in pipe.timings
+    assert result.pipeline.get("portrayal") == "3-fast"
+    marsh, crane = _actor_with(result, "Marsh"), _actor_with(result, "Crane")
+    for actor in (marsh, crane):
+        assert actor.sentiment is not None and actor.sentiment.analyzer == "portrayal.v3-fast"
+        assert [m.span for m in actor.sentiment.by_mention] == actor.mentions
+    assert marsh.sentiment is not None and crane.sentiment is not None
+    assert net_of(marsh) > net_of(crane)
+    assert crane.sentiment.label == "negative", crane.sentiment
+
+
+def net_of(actor: Actor) -> float:
+    """Mean P(positive) - P(negative) over an actor's mentions, from its labels and scores."""
+    assert actor.sentiment is not None
+    sign = {"negative": -1.0, "neutral": 0.0, "positive": 1.0}
+    return float(np.mean([sign[m.label] * m.score for m in actor.sentiment.by_mention]))
+
+
+def test_fast_model_refuses_token_vectors_of_another_pipeline() -> None:
+    settings = load_settings(config_file=None, portrayal_model="fast")
+    analyzer = PortrayalAnalyzer(settings)
+    article = Article(text=ARTICLE)
+    doc = load_nlp(settings.spacy_model)(ARTICLE)
+    ctx = Context(
+        article, doc, Analysis(article=article, pipeline={"nlp": "en_other-1.0"}), settings
+    )
+    ctx.analysis.actors = Pipeline("actors", settings).analyze(article, force=True).actors
+    with pytest.raises(ModelError, match="token vectors of"):
+        analyzer.run(ctx)
+
+
+def test_unknown_portrayal_model_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="portrayal_model 'huge'") as err:
+        Pipeline("actors,portrayal", load_settings(config_file=None, portrayal_model="huge"))
+    assert "minilm" in (err.value.fix or "") and "fast" in (err.value.fix or "")

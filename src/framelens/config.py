@@ -61,6 +61,14 @@ SETTINGS: tuple[Setting, ...] = (
         "TOML file of extra actor aliases, merged over the bundled gazetteer",
     ),
     Setting("label_lexicon", str, "", "TOML file of extra label terms, merged over the bundled"),
+    Setting(
+        "portrayal_model",
+        str,
+        "minilm",
+        "targeted-sentiment model of the portrayal analyzer: 'minilm' (reads the shared "
+        "MiniLM pass; the more accurate) or 'fast' (reads the spaCy parse's own token "
+        "vectors; no encoder pass, for large streams)",
+    ),
     # 0.23 maximises mean F1 over CheckThat! dev and dev-test (scripts/train_claims.py).
     Setting("claim_threshold", float, 0.23, "score above which a sentence is a check-worthy claim"),
     Setting(

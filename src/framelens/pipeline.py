@@ -116,7 +116,7 @@ class Pipeline:
     def versions(self) -> dict[str, str]:
         """What ``Analysis.pipeline`` records: the spaCy model and each analyzer's version."""
         out = {"nlp": model_id(self.nlp)}
-        out.update({a.name: a.version for a in self.analyzers})
+        out.update({a.name: a.version_tag() for a in self.analyzers})
         return out
 
     def analyze(self, article: Article | str, *, force: bool = False) -> Analysis:
@@ -162,7 +162,9 @@ class Pipeline:
 
     def _shared_features(self, contexts: list[Context]) -> FramelensError | None:
         """Compute features several analyzers share, batched over the articles of a batch."""
-        if not contexts or not any("sentence_features" in a.features for a in self.analyzers):
+        if not contexts or not any(
+            "sentence_features" in a.shared_features() for a in self.analyzers
+        ):
             return None
         start = time.perf_counter()
         try:

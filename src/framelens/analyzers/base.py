@@ -54,5 +54,15 @@ class Analyzer:
         """``name.vVERSION``: what each finding records in its ``analyzer`` field."""
         return f"{cls.name}.v{cls.version}"
 
+    def shared_features(self) -> tuple[str, ...]:
+        """The shared features this instance needs: ``features``, unless its settings
+        choose a model that needs fewer."""
+        return self.features
+
+    def version_tag(self) -> str:
+        """What ``Analysis.pipeline`` records for this instance: ``version``, plus the
+        model variant where a setting chooses between shipped models."""
+        return self.version
+
     def run(self, ctx: Context) -> None:  # pragma: no cover - interface
         raise NotImplementedError

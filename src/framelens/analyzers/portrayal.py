@@ -1,4 +1,4 @@
-"""Portrayal v2: how the article's sentences portray each actor (targeted sentiment).
+"""Portrayal v3: how the article's sentences portray each actor (targeted sentiment).
 
 Every mention of every actor (``Actor.mentions``, from the ``actors`` analyzer) gets a
 label, negative / neutral / positive, and the probability of that label as its score,
@@ -12,6 +12,12 @@ distribution over the actor's mentions, and ``score`` is that mean probability. 
 mention weighs the same, so an actor criticised in three sentences and described neutrally
 in one is negative, while one strong sentence among many neutral ones moves the mean but
 need not flip it; ``by_mention`` keeps every mention's own label for the reader.
+
+**Two models** (setting ``portrayal_model``): ``minilm``, the default, reads the MiniLM
+pass; ``fast`` is the same architecture trained on the spaCy pipeline's own token vectors
+(``framelens.nlp.features.parse_features``), so it needs no encoder pass: less accurate
+(see the README's figures), for streams where the MiniLM pass is the cost that matters.
+Findings of the fast model record ``portrayal.v3-fast``.
 """
 
 from __future__ import annotations
@@ -20,9 +26,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..errors import ModelError
 from ..model import MentionSentiment, Sentiment, Span
-from ..nlp.features import sentence_features
-from ..nlp.sentiment import LABELS, load_model, predict
+from ..nlp.features import parse_features, sentence_features
+from ..nlp.sentiment import LABELS, check_variant, load_model, predict
 from ..registry import analyzers
 from .base import Analyzer, Context
 
@@ -40,7 +47,9 @@ def aggregate(probs: np.ndarray) -> tuple[int, float]:
 @analyzers.register("portrayal")
 class PortrayalAnalyzer(Analyzer):
     name = "portrayal"
-    version = "2"  # v2: attention heads blended with the v1 regression (NewsMTSC rw-test 0.758)
+    # v2: attention heads blended with the v1 regression; v3: a bag-of-words regression
+    # blended in, and the fast variant (setting portrayal_model).
+    version = "3"
     needs = ("actors",)
     produces = ("actors.sentiment",)
     features = ("sentence_features",)
@@ -48,18 +57,37 @@ class PortrayalAnalyzer(Analyzer):
 
     def __init__(self, settings: Settings):
         super().__init__(settings)
-        load_model()  # fail at build time, not on the first article
+        self.variant = check_variant(settings.portrayal_model)
+        self.model = load_model(self.variant)  # fail at build time, not on the first article
+        self.tag = f"{self.name}.v{self.version_tag()}"
+
+    def shared_features(self) -> tuple[str, ...]:
+        return self.features if self.variant == "minilm" else ()
+
+    def version_tag(self) -> str:
+        return self.version if self.variant == "minilm" else f"{self.version}-{self.variant}"
 
     def run(self, ctx: Context) -> None:
         actors = [a for a in ctx.analysis.actors if a.mentions]
         if not actors:
             return
-        sents = sentence_features(ctx)
+        if self.variant == "minilm":
+            sents = sentence_features(ctx)
+        else:
+            trained_on = self.model.meta.get("spacy_model")
+            if trained_on and ctx.analysis.pipeline.get("nlp", trained_on) != trained_on:
+                raise ModelError(
+                    f"the fast portrayal model reads the token vectors of {trained_on}, "
+                    f"but the parse comes from {ctx.analysis.pipeline.get('nlp')}",
+                    fix=f"set spacy_model to {trained_on.rsplit('-', 1)[0]}, or set "
+                    "portrayal_model = 'minilm'",
+                )
+            sents = parse_features(ctx.doc)
         if not sents:
             return
         spans = [(m.start, m.end) for a in actors for m in a.mentions]
-        probs = predict(ctx.text, ctx.doc, sents, spans)
-        text, key, row = ctx.text, self.key(), 0
+        probs = predict(ctx.text, ctx.doc, sents, spans, self.variant)
+        text, key, row = ctx.text, self.tag, 0
         for actor in actors:
             p = probs[row : row + len(actor.mentions)]
             by_mention = [

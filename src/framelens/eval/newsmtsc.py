@@ -80,19 +80,25 @@ def read_split(folder: Path, split: str, limit: int | None = None) -> list[Item]
 
 
 def predict_items(
-    items: Sequence[Item], spacy_model: str = "", embedder: str = "minilm-int8"
+    items: Sequence[Item],
+    spacy_model: str = "",
+    embedder: str = "minilm-int8",
+    variant: str = "minilm",
 ) -> np.ndarray:
     """Class probabilities of every target of ``items`` (in order), computed as the analyzer
-    computes them: each sentence parsed and encoded as one sentence, then ``predict``."""
+    computes them: each sentence parsed and encoded as one sentence, then ``predict`` with
+    the ``variant`` model (``portrayal_model``)."""
     from ..nlp import load_nlp
-    from ..nlp.sentiment import encode_texts, predict
+    from ..nlp.sentiment import check_variant, encode_texts, parse_texts, predict
 
+    check_variant(variant)
     texts = [it.sentence for it in items]
     nlp = load_nlp(spacy_model)
-    sents = encode_texts(texts, embedder)
+    docs = list(nlp.pipe(texts, batch_size=64))
+    sents = encode_texts(texts, embedder) if variant == "minilm" else parse_texts(docs)
     rows = [
-        predict(it.sentence, doc, sf, it.targets)
-        for it, doc, sf in zip(items, nlp.pipe(texts, batch_size=64), sents, strict=True)
+        predict(it.sentence, doc, sf, it.targets, variant)
+        for it, doc, sf in zip(items, docs, sents, strict=True)
     ]
     return np.concatenate(rows) if rows else np.zeros((0, 3), dtype=np.float32)
 
@@ -122,7 +128,9 @@ def eval_sentiment(req: EvalRequest) -> dict[str, Any]:
     from ..nlp.sentiment import LABELS
 
     items = read_split(req.data, req.split, req.limit)
-    probs = predict_items(items, req.settings.spacy_model, req.settings.embedder)
+    probs = predict_items(
+        items, req.settings.spacy_model, req.settings.embedder, req.settings.portrayal_model
+    )
     pred = probs.argmax(axis=1).tolist()
     gold = [label for it in items for label in it.labels]
     if req.predictions:

@@ -14,9 +14,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..errors import ModelError
 from . import get_embedder
 
 if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
     from ..analyzers.base import Context
 
 CACHE_KEY = "nlp.sentence_features"
@@ -75,3 +78,32 @@ def precompute_sentence_features(contexts: list[Context]) -> None:
             offsets = np.asarray(f.offsets, dtype=np.int64).reshape(-1, 2) + a
             out.append(SentenceFeatures(a, b, f.hidden, offsets, f.pooled))
         ctx.cache[CACHE_KEY] = out
+
+
+def parse_features(doc: Doc, spans: list[tuple[int, int]] | None = None) -> list[SentenceFeatures]:
+    """``SentenceFeatures`` from the parse itself: the spaCy pipeline's own contextual token
+    vectors (``doc.tensor``, the tok2vec output its tagger and parser read; 96 dimensions in
+    the small English pipelines), one per sentence of ``doc`` or per character span in
+    ``spans``. They cost nothing beyond the parse: what the ``fast`` portrayal model reads
+    instead of the MiniLM pass. Whitespace tokens are left out, as MiniLM leaves them out.
+    """
+    tensor = doc.tensor
+    if not isinstance(tensor, np.ndarray) or tensor.ndim != 2 or tensor.shape[0] != len(doc):
+        raise ModelError(
+            "the spaCy pipeline leaves no token vectors on the parse (doc.tensor is empty)",
+            fix="use a pipeline with a tok2vec component (en_core_web_sm), or set "
+            "portrayal_model = 'minilm'",
+        )
+    dim = int(tensor.shape[1])
+    ranges = spans if spans is not None else [(s.start_char, s.end_char) for s in doc.sents]
+    out = []
+    for start, end in ranges:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        toks = [t for t in span or [] if not t.is_space]
+        rows = np.asarray([t.i for t in toks], dtype=np.int64)
+        hidden = np.asarray(tensor[rows], dtype=np.float32).reshape(len(rows), dim)
+        offsets = np.asarray([(t.idx, t.idx + len(t)) for t in toks], dtype=np.int64)
+        pooled = hidden.mean(axis=0) if len(rows) else np.zeros(dim, dtype=np.float32)
+        pooled = pooled / max(float(np.linalg.norm(pooled)), 1e-12)
+        out.append(SentenceFeatures(start, end, hidden, offsets.reshape(-1, 2), pooled))
+    return out

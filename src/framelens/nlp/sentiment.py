@@ -25,8 +25,14 @@ with its own clause (on the dev splits: rw F1m 0.734 -> 0.753, mt 0.747 -> 0.740
 
 **Classifier** (``SentimentModel``): an ensemble of small attention heads that read the
 wordpieces of the mention's sentence, marked by where the mention is, together with the
-standardised features above; trained with torch by ``scripts/train_sentiment.py``, run in
-numpy from ``resources/sentiment/model.npz`` (see ``MODEL_CARD.md`` there).
+standardised features above, blended with a logistic regression on those features and
+with one on the mention's position-keyed bag of words (``bow_features``); trained by
+``scripts/train_sentiment.py``, run in numpy from ``resources/sentiment/`` (see
+``MODEL_CARD.md`` there).
+
+**Two variants** (``VARIANTS``, setting ``portrayal_model``): ``minilm`` reads the MiniLM
+wordpieces; ``fast`` is the same model trained on the spaCy parse's own token vectors
+(``framelens.nlp.features.parse_features``) and needs no encoder pass.
 """
 
 from __future__ import annotations
@@ -40,8 +46,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from ..errors import ModelError
-from .features import SentenceFeatures
+from ..errors import ConfigError, ModelError
+from .features import SentenceFeatures, parse_features
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -65,8 +71,15 @@ DEPS = (
 )
 #: Decay (in wordpieces) of the context window around the mention.
 WINDOW_TAU = 3.0
-DIM = 384
-FEATURE_DIM = 7 * DIM + 3 + 6 + 6 + len(DEPS)
+DIM = 384  # MiniLM; the ``fast`` model reads the spaCy pipeline's 96-dimensional vectors
+
+
+def feature_dim(dim: int) -> int:
+    """Length of a ``mention_features`` row for token vectors of ``dim`` dimensions."""
+    return 7 * dim + 3 + 6 + 6 + len(DEPS)
+
+
+FEATURE_DIM = feature_dim(DIM)
 
 
 @functools.lru_cache(maxsize=1)
@@ -87,6 +100,13 @@ def _vader_cached(text: str) -> tuple[float, float, float]:
         return (0.0, 0.0, 0.0)
     s = _vader().polarity_scores(text)
     return (s["neg"], s["pos"], s["compound"])
+
+
+def _vector_dim(sents: Sequence[SentenceFeatures]) -> int:
+    for sf in sents:
+        if np.ndim(sf.hidden) == 2:
+            return int(np.shape(sf.hidden)[1])
+    return DIM
 
 
 def _sentence_index(sents: Sequence[SentenceFeatures], start: int, end: int) -> int:
@@ -149,16 +169,19 @@ def mention_features(
     sents: Sequence[SentenceFeatures],
     spans: Sequence[tuple[int, int]],
 ) -> np.ndarray:
-    """Feature rows ``(len(spans), FEATURE_DIM)`` for mentions ``[start, end)`` of ``text``.
+    """Feature rows ``(len(spans), feature_dim(dim))`` for mentions ``[start, end)`` of
+    ``text``, where ``dim`` is the width of the token vectors in ``sents``.
 
     ``doc`` is the spaCy parse of ``text``; ``sents`` its ``SentenceFeatures`` (absolute
-    character offsets, as ``framelens.nlp.features.sentence_features`` returns them).
+    character offsets), from the MiniLM pass (``framelens.nlp.features.sentence_features``)
+    or from the parse itself (``parse_features``).
     """
-    out = np.zeros((len(spans), FEATURE_DIM), dtype=np.float32)
+    dim = _vector_dim(sents)
+    out = np.zeros((len(spans), feature_dim(dim)), dtype=np.float32)
     if not sents:
         return out
     sent_vader: dict[int, list[float]] = {}
-    zero = np.zeros(DIM, dtype=np.float32)
+    zero = np.zeros(dim, dtype=np.float32)
     for row, (start, end) in enumerate(spans):
         sf = sents[_sentence_index(sents, start, end)]
         h = np.asarray(sf.hidden, dtype=np.float32)
@@ -218,6 +241,63 @@ def mention_features(
             ]
         )
     return out
+
+
+#: Characters left and right of a mention whose words are its ``L:``/``R:`` bag-of-words.
+BOW_REACH = 40
+
+
+def bow_features(
+    doc: Doc, sents: Sequence[SentenceFeatures], spans: Sequence[tuple[int, int]]
+) -> list[set[str]]:
+    """The bag-of-words of each mention, words keyed by where they stand: ``S:`` the
+    sentence, ``L:``/``R:`` within ``BOW_REACH`` characters left/right, ``C:`` the clause,
+    ``G:`` the governor, ``D:`` the mention's dependency relation and ``GD:`` relation and
+    governor together (lower-case lemmas; the mention's own words and punctuation left
+    out). What the ``fast`` model's sparse regression reads: "praised", "accused of" and
+    "for looting" near a mention are the words a small vector model reads worst.
+    """
+    out: list[set[str]] = []
+    for start, end in spans:
+        sf = sents[_sentence_index(sents, start, end)] if sents else None
+        sent = doc.char_span(sf.start, sf.end, alignment_mode="expand") if sf else None
+        toks, gov = _governor(doc, start, end)
+        inside = set(toks)
+        f: set[str] = set()
+        for t in sent or []:
+            if t in inside or t.is_punct or t.is_space:
+                continue
+            w = t.lemma_.lower()
+            f.add("S:" + w)
+            if t.idx + len(t) <= start and start - t.idx < BOW_REACH:
+                f.add("L:" + w)
+            if t.idx >= end and t.idx - end < BOW_REACH:
+                f.add("R:" + w)
+        if toks:
+            head = gov if gov is not None else toks[0].head
+            lemma = head.lemma_.lower()
+            f.update(("G:" + lemma, "D:" + toks[0].dep_, f"GD:{toks[0].dep_}:{lemma}"))
+            f.update("C:" + t.lemma_.lower() for t in _clause(head, inside) if not t.is_punct)
+        out.append(f)
+    return out
+
+
+@dataclass(frozen=True)
+class BowRegression:
+    """Multinomial logistic regression over ``bow_features`` (binary, one column per
+    feature of ``vocab``), run as a sum of coefficient columns."""
+
+    vocab: Mapping[str, int]
+    coef: np.ndarray  # (3, len(vocab))
+    intercept: np.ndarray  # (3,)
+
+    def predict_proba(self, bags: Sequence[set[str]]) -> np.ndarray:
+        logits = np.tile(self.intercept, (len(bags), 1)).astype(np.float32)
+        for i, bag in enumerate(bags):
+            cols = [self.vocab[w] for w in bag if w in self.vocab]
+            if cols:
+                logits[i] += self.coef[:, cols].sum(axis=1)
+        return _softmax(logits)
 
 
 #: Longest wordpiece window the attention head reads around a mention (as in training).
@@ -309,6 +389,9 @@ class SentimentModel:
 
     w: dict[str, np.ndarray]
     meta: dict[str, Any]
+    #: The ``fast`` model's sparse regression, blended in with weight ``bow_weight``.
+    bow: BowRegression | None = None
+    bow_weight: float = 0.0
 
     @property
     def members(self) -> int:
@@ -319,8 +402,10 @@ class SentimentModel:
         features: np.ndarray,
         windows: Sequence[Window],
         sents: Sequence[SentenceFeatures],
+        bags: Sequence[set[str]] | None = None,
     ) -> np.ndarray:
-        """Class probabilities ``(n, 3)`` in ``LABELS`` order, one row per window."""
+        """Class probabilities ``(n, 3)`` in ``LABELS`` order, one row per window
+        (``bags``: the mentions' ``bow_features``, read when the model has ``bow``)."""
         n = len(windows)
         if n == 0:
             return np.zeros((0, 3), dtype=np.float32)
@@ -356,10 +441,19 @@ class SentimentModel:
         logits = np.matmul(hid, w["out2_w"]) + w["out2_b"][:, None, :]
         heads = _softmax(logits).mean(axis=0)
         lr = _softmax(standardise(features, w, clip=False) @ w["lr_coef"].T + w["lr_intercept"])
-        return np.asarray((1.0 - LR_WEIGHT) * heads + LR_WEIGHT * lr, dtype=np.float32)
+        dense = (1.0 - LR_WEIGHT) * heads + LR_WEIGHT * lr
+        if self.bow is not None:
+            if bags is None or len(bags) != n:
+                raise ValueError("this model reads bow_features: pass one bag per window")
+            dense = (1.0 - self.bow_weight) * dense + self.bow_weight * self.bow.predict_proba(bags)
+        return np.asarray(dense, dtype=np.float32)
 
 
-MODEL_DIR = "sentiment"
+#: The shipped models, by the ``portrayal_model`` setting: the folder under ``resources``
+#: and the token vectors each reads. ``minilm`` reads the shared MiniLM pass; ``fast`` the
+#: spaCy pipeline's own vectors (``framelens.nlp.features.parse_features``), so it needs no
+#: encoder pass at all.
+VARIANTS = {"minilm": "sentiment", "fast": "sentiment-fast"}
 #: Arrays of the model file and the number of dimensions each has (members first).
 MODEL_ARRAYS = {
     "mu": 1,
@@ -382,28 +476,55 @@ MODEL_ARRAYS = {
 }
 
 
-@functools.lru_cache(maxsize=1)
-def load_model() -> SentimentModel:
-    """The shipped model (``resources/sentiment/``), loaded once per process."""
-    folder = resources.files("framelens.resources").joinpath(MODEL_DIR)
-    retrain = "retrain it with `python scripts/train_sentiment.py --data ../shared/datasets`"
+def check_variant(variant: str) -> str:
+    """``variant`` when it names a shipped model, else a ``ConfigError`` that lists them."""
+    if variant not in VARIANTS:
+        raise ConfigError(
+            f"portrayal_model {variant!r} is not a shipped sentiment model",
+            fix="set portrayal_model to one of: " + ", ".join(VARIANTS),
+            value=variant,
+        )
+    return variant
+
+
+@functools.lru_cache(maxsize=len(VARIANTS))
+def load_model(variant: str = "minilm") -> SentimentModel:
+    """The shipped model of ``variant`` (``resources/sentiment*/``), loaded once per process."""
+    folder = resources.files("framelens.resources").joinpath(VARIANTS[check_variant(variant)])
+    retrain = (
+        "retrain it with `python scripts/train_sentiment.py --data ../shared/datasets"
+        + ("" if variant == "minilm" else f" --variant {variant}")
+        + "`"
+    )
     try:
         with folder.joinpath("model.npz").open("rb") as fh:
             npz = np.load(fh)
             arrays = {k: npz[k].astype(np.float32) for k in npz.files}
         meta = json.loads(folder.joinpath("meta.json").read_text(encoding="utf-8"))
+        bow = None
+        if "bow_coef" in arrays:
+            vocab = json.loads(folder.joinpath("bow.json").read_text(encoding="utf-8"))
+            bow = BowRegression(
+                {w: i for i, w in enumerate(vocab)}, arrays["bow_coef"], arrays["bow_intercept"]
+            )
     except (FileNotFoundError, OSError, ValueError) as exc:
         raise ModelError(
             f"the targeted-sentiment model could not be read ({type(exc).__name__}: {exc})",
             fix=f"reinstall framelens, or {retrain}",
         ) from None
     bad = [k for k, nd in MODEL_ARRAYS.items() if k not in arrays or arrays[k].ndim != nd]
-    if bad or arrays["mu"].shape != (FEATURE_DIM,):
+    if not bad and arrays["mu"].shape != (feature_dim(arrays["proj_w"].shape[1]),):
+        bad = ["mu"]
+    if bad:
         raise ModelError(
-            f"the targeted-sentiment model file does not fit this version (arrays {bad or ['mu']})",
+            f"the targeted-sentiment model file does not fit this version (arrays {bad})",
             fix=retrain,
         )
-    return SentimentModel(arrays, meta)
+    if bow is not None and bow.coef.shape != (3, len(bow.vocab)):
+        raise ModelError(
+            "the bag-of-words regression does not match its vocabulary (bow.json)", fix=retrain
+        )
+    return SentimentModel(arrays, meta, bow, float(meta.get("bow_weight", 0.0)))
 
 
 def predict(
@@ -411,14 +532,29 @@ def predict(
     doc: Doc,
     sents: Sequence[SentenceFeatures],
     spans: Sequence[tuple[int, int]],
+    variant: str = "minilm",
 ) -> np.ndarray:
-    """Probabilities ``(len(spans), 3)`` (``LABELS`` order) for mentions of ``text``."""
+    """Probabilities ``(len(spans), 3)`` (``LABELS`` order) for mentions of ``text``.
+
+    ``sents`` are the token vectors ``variant`` reads: the MiniLM pass for ``minilm``,
+    ``parse_features(doc)`` for ``fast``.
+    """
     if not spans:
         return np.zeros((0, 3), dtype=np.float32)
     if not sents:  # no sentence to read: no evidence either way
         return np.full((len(spans), 3), 1.0 / 3.0, dtype=np.float32)
+    model = load_model(variant)
+    want, have = int(model.w["proj_w"].shape[1]), _vector_dim(sents)
+    if want != have:
+        raise ModelError(
+            f"the {variant!r} sentiment model reads {want}-dimensional token vectors, "
+            f"these have {have}",
+            fix="use the spaCy pipeline and embedder the model was trained with "
+            f"({model.meta.get('vectors', 'see its MODEL_CARD.md')}), or retrain it",
+        )
     features = mention_features(text, doc, sents, spans)
-    return load_model().predict_proba(features, mention_windows(sents, spans), sents)
+    bags = bow_features(doc, sents, spans) if model.bow is not None else None
+    return model.predict_proba(features, mention_windows(sents, spans), sents, bags)
 
 
 def encode_texts(
@@ -441,3 +577,9 @@ def encode_texts(
         ]
         for t, f in zip(texts, feats, strict=True)
     ]
+
+
+def parse_texts(docs: Sequence[Doc]) -> list[list[SentenceFeatures]]:
+    """``parse_features`` of standalone texts, each read as one sentence (as ``encode_texts``
+    reads them): the ``fast`` model's input in the eval and the training script."""
+    return [parse_features(doc, [(0, len(doc.text))]) for doc in docs]
