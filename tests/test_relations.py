@@ -171,6 +171,11 @@ def test_plural_pronoun_stands_for_every_coordinated_actor(
 
 def test_pronoun_without_antecedent_or_inside_a_quote_gives_nothing(run: Run) -> None:
     assert run("He attacked the convoy near the border on Sunday night.").relations == []
+    far = run(
+        "Turkey sent envoys to Geneva in March. The talks lasted a week. "
+        "A new plan was published on Friday. It attacks Syria, critics say."
+    )
+    assert far.relations == []
     a = run('Leyla Haddad runs the last hospital in Sarvan. "They shelled it," she said.')
     assert a.relations == []
     # The writer's "they" is resolved; the same words inside a quote are the speaker's.

@@ -17,7 +17,8 @@ Read from the shared dependency parse and the actors' mention spans, with the wo
 * pronouns: a personal pronoun argument ("he", "her", "it", "they", "them") stands for the
   actor the ``quotes`` analyzer's speaker resolution picks (the most recent compatible
   mention, a subject first, gender from the text where it says so): "Kessel ... He accused
-  the United Nations" -> Kessel blames the United Nations. The relation lists the mention
+  the United Nations" -> Kessel blames the United Nations; the mention must be in the same
+  or the previous sentence. The relation lists the mention
   in ``antecedents`` and scores as indirect; pronouns inside quotation marks are left
   alone (the speaker's "they" is not the writer's).
 
@@ -57,6 +58,8 @@ RelType = Literal["backs", "allies", "attacks", "blames", "opposes"]
 TYPES: tuple[RelType, ...] = ("backs", "allies", "attacks", "blames", "opposes")
 _WH = {"which", "who", "that", "whom"}
 _PLURAL = {"they", "them"}
+#: A pronoun argument stands for a mention in its own sentence or at most this many back.
+_PRONOUN_SENTENCES = 1
 _LIST_PREPS = {"including", "like"}
 _NOUN_PREPS = {"of", "for", "on", "against", "to", "with"}
 _SCORE_DIRECT, _SCORE_INDIRECT, _SCORE_NOMINAL = 0.9, 0.75, 0.7
@@ -630,6 +633,11 @@ def _pronoun_resolver(ctx: Context) -> Callable[[Token], tuple[str, tuple[int, i
         if any(a <= tok.idx < b for a, b in quoted):
             return None
         found = resolver.pronoun_antecedent(tok)
-        return (found[0].id, found[1]) if found else None
+        if found is None:
+            return None
+        # Farther back than the previous sentence, a pronoun is too often something else
+        # ("the plan", "the war") for a relation to rest on it.
+        gap = resolver.idx.sent_no(tok.idx) - resolver.idx.sent_no(found[1][0])
+        return (found[0].id, found[1]) if gap <= _PRONOUN_SENTENCES else None
 
     return resolve
