@@ -254,8 +254,9 @@ def bow_features(
     sentence, ``L:``/``R:`` within ``BOW_REACH`` characters left/right, ``C:`` the clause,
     ``G:`` the governor, ``D:`` the mention's dependency relation and ``GD:`` relation and
     governor together (lower-case lemmas; the mention's own words and punctuation left
-    out). What the ``fast`` model's sparse regression reads: "praised", "accused of" and
-    "for looting" near a mention are the words a small vector model reads worst.
+    out). What both models' sparse regression reads: "praised", "accused of" and "for
+    looting" near a mention, which the dense features blur (dev F1m +0.02 with MiniLM,
+    +0.05 with the parse vectors).
     """
     out: list[set[str]] = []
     for start, end in spans:
