@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from _training import torch_mod
 
 from framelens.eval.newsmtsc import SPLITS, Item, read_split, scores
 from framelens.nlp import get_embedder, load_nlp, model_id
@@ -225,14 +226,6 @@ class Hyper:
     weight_decay: float = 0.01
     dropout: float = 0.3
     seed: int = 0
-
-
-def torch_mod() -> Any:
-    try:
-        import torch
-    except ImportError:
-        sys.exit("training needs torch: pip install torch==2.13.0 (the CPU build)")
-    return torch
 
 
 def standardiser(X: np.ndarray) -> dict[str, np.ndarray]:

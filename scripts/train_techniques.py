@@ -21,13 +21,13 @@ import json
 import math
 import pickle
 import random
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from _training import torch_mod
 
 from framelens import load_settings
 from framelens.analyzers import techniques as T
@@ -150,14 +150,6 @@ class Hyper:
     batch_si: int = 256
     batch_tc: int = 64
     seed: int = 13
-
-
-def torch_mod() -> Any:
-    try:
-        import torch
-    except ImportError:
-        sys.exit("training needs torch: pip install torch==2.13.0 (the CPU build)")
-    return torch
 
 
 def standardise(x: np.ndarray, chunk: int = 65536) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
