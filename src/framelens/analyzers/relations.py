@@ -306,14 +306,10 @@ class _Reader:
             return []
         if t.lower_ not in _PLURAL or (t.i, first[0]) not in self.antecedents:
             return [first]
-        start = self.antecedents[(t.i, first[0])][0]
-        root = next((x for x in self.doc if x.idx == start), None)
-        while (
-            root is not None and root.head.i != root.i and self.tok_actor[root.head.i] == first[0]
-        ):
-            root = root.head  # the mention's head word: "Arabia" in "Saudi Arabia"
+        mention = t.doc.char_span(*self.antecedents[(t.i, first[0])], alignment_mode="expand")
         out = [first]
-        for c in root.conjuncts if root is not None else ():
+        # The mention's head word ("Arabia" in "Saudi Arabia") carries the coordination.
+        for c in mention.root.conjuncts if mention is not None else ():
             aid = self.tok_actor[c.i]
             if aid is None or any(aid == o[0] for o in out):
                 continue
