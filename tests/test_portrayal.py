@@ -13,7 +13,7 @@ from framelens.analyzers.base import Context
 from framelens.analyzers.portrayal import PortrayalAnalyzer, aggregate
 from framelens.errors import ConfigError, ModelError
 from framelens.model import Actor, Analysis, Article
-from framelens.nlp import load_nlp
+from framelens.nlp import load_nlp, model_id
 from framelens.nlp.features import parse_features, sentence_features
 from framelens.nlp.sentiment import (
     FEATURE_DIM,
@@ -314,3 +314,16 @@ def test_unknown_portrayal_model_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="portrayal_model 'huge'") as err:
         Pipeline("actors,portrayal", load_settings(config_file=None, portrayal_model="huge"))
     assert "minilm" in (err.value.fix or "") and "fast" in (err.value.fix or "")
+
+
+def test_pipeline_refuses_a_mismatched_spacy_model_when_built(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings = load_settings(config_file=None, portrayal_model="fast")
+    meta = load_model("fast").meta
+    monkeypatch.setitem(meta, "spacy_model", "en_other-1.0")
+    with pytest.raises(ModelError, match="token vectors of en_other-1.0") as err:
+        Pipeline("actors,portrayal", settings)
+    assert "spacy_model" in (err.value.fix or "")
+    monkeypatch.setitem(meta, "spacy_model", model_id(load_nlp(settings.spacy_model)))
+    assert Pipeline("actors,portrayal", settings).names == ["actors", "portrayal"]

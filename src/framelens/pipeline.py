@@ -105,6 +105,9 @@ class Pipeline:
         _check_produces(classes)
         self.nlp = load_nlp(self.settings.spacy_model, self.settings.max_chars)
         self.analyzers: list[Analyzer] = [cls(self.settings) for cls in classes]
+        nlp_id = model_id(self.nlp)
+        for analyzer in self.analyzers:
+            analyzer.check_nlp(nlp_id)  # a mismatch fails here, not on every article
         #: Cumulative seconds per stage ("parse" and each analyzer), for benchmarks.
         self.timings: dict[str, float] = defaultdict(float)
 

@@ -64,5 +64,9 @@ class Analyzer:
         model variant where a setting chooses between shipped models."""
         return self.version
 
+    def check_nlp(self, nlp_id: str) -> None:
+        """Raise ``ModelError`` when this instance cannot read parses from the spaCy
+        pipeline ``nlp_id`` (``model_id`` of it). The pipeline asks once, at build time."""
+
     def run(self, ctx: Context) -> None:  # pragma: no cover - interface
         raise NotImplementedError

@@ -67,6 +67,16 @@ class PortrayalAnalyzer(Analyzer):
     def version_tag(self) -> str:
         return self.version if self.variant == "minilm" else f"{self.version}-{self.variant}"
 
+    def check_nlp(self, nlp_id: str) -> None:
+        trained_on = self.model.meta.get("spacy_model") if self.variant == "fast" else None
+        if trained_on and nlp_id and nlp_id != trained_on:
+            raise ModelError(
+                f"the fast portrayal model reads the token vectors of {trained_on}, "
+                f"but the parse comes from {nlp_id}",
+                fix=f"set spacy_model to {trained_on.rsplit('-', 1)[0]}, or set "
+                "portrayal_model = 'minilm'",
+            )
+
     def run(self, ctx: Context) -> None:
         actors = [a for a in ctx.analysis.actors if a.mentions]
         if not actors:
@@ -74,14 +84,7 @@ class PortrayalAnalyzer(Analyzer):
         if self.variant == "minilm":
             sents = sentence_features(ctx)
         else:
-            trained_on = self.model.meta.get("spacy_model")
-            if trained_on and ctx.analysis.pipeline.get("nlp", trained_on) != trained_on:
-                raise ModelError(
-                    f"the fast portrayal model reads the token vectors of {trained_on}, "
-                    f"but the parse comes from {ctx.analysis.pipeline.get('nlp')}",
-                    fix=f"set spacy_model to {trained_on.rsplit('-', 1)[0]}, or set "
-                    "portrayal_model = 'minilm'",
-                )
+            self.check_nlp(ctx.analysis.pipeline.get("nlp", ""))
             sents = parse_features(ctx.doc)
         if not sents:
             return
