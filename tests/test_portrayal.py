@@ -322,7 +322,7 @@ def test_pipeline_refuses_a_mismatched_spacy_model_when_built(
     settings = load_settings(config_file=None, portrayal_model="fast")
     meta = load_model("fast").meta
     monkeypatch.setitem(meta, "spacy_model", "en_other-1.0")
-    with pytest.raises(ModelError, match="token vectors of en_other-1.0") as err:
+    with pytest.raises(ModelError, match=r"token vectors of en_other-1\.0") as err:
         Pipeline("actors,portrayal", settings)
     assert "spacy_model" in (err.value.fix or "")
     monkeypatch.setitem(meta, "spacy_model", model_id(load_nlp(settings.spacy_model)))

@@ -113,13 +113,13 @@ def test_records_offsets_scores_and_summary(run: Run) -> None:
         assert t.span.text == t.span.text.strip(" \n.,:;")
         assert t.technique in TECHNIQUES
         assert 0.0 <= t.score <= 1.0
-        assert t.analyzer == "techniques.v1"
+        assert t.analyzer == TechniquesAnalyzer.key() == "techniques.v2"
     s = a.technique_summary
     assert s is not None
     assert sum(s.counts.values()) == len(a.techniques)
     assert s.words == len(text.split())
     assert s.density_per_1000_words == pytest.approx(1000 * len(a.techniques) / s.words, abs=1e-3)
-    assert a.pipeline["techniques"] == "1"
+    assert a.pipeline["techniques"] == TechniquesAnalyzer.version
 
 
 def test_offsets_hold_with_unicode_and_newlines(run: Run) -> None:
@@ -227,3 +227,26 @@ def test_snap_to_tokens_trims_boundary_characters(pipe: Pipeline) -> None:
     assert text[start:end] == "outrageous liars"
     start, end = snap_to_tokens(inp, text.index(","), text.index("frankly") + 3)
     assert text[start:end] == "frankly"
+
+
+@pytest.mark.parametrize(
+    ("text", "piece", "expected"),
+    [
+        ('They armed "moderate" units.', 'moderate"', '"moderate"'),
+        ('They armed "moderate" units.', '"moderate', '"moderate"'),
+        ('It was called "a rescue" by the army.', 'rescue"', '"a rescue"'),
+        ('They said it was over" and left.', 'over"', "over"),
+        ("Rebels said “liberation” had come.", "“liberation", "“liberation”"),
+        ('He said "no" twice.', '"no" twice', '"no" twice'),
+        ('The "peace plan" has failed.', 'plan" has failed', '"peace plan" has failed'),
+    ],
+)
+def test_spans_never_hold_half_a_quotation(
+    pipe: Pipeline, text: str, piece: str, expected: str
+) -> None:
+    from framelens.analyzers.techniques import build_inputs, doc_tokens
+
+    inp = build_inputs(text, doc_tokens(pipe.nlp(text)), [], load_lexicon())
+    s = text.index(piece)
+    start, end = snap_to_tokens(inp, s, s + len(piece))
+    assert text[start:end] == expected
