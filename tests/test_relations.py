@@ -208,6 +208,21 @@ def test_hedging(run: Run, text: str) -> None:
     assert r.hedged and not r.negated
 
 
+@pytest.mark.parametrize(
+    ("text", "source", "target"),
+    [
+        ("The government insists that the army is fighting the rebels.", "army", "rebels"),
+        ("The rebels insist that they are fighting the army.", "rebels", "army"),
+        ("The ministry maintains that Iran attacked the rebels.", "iran", "rebels"),
+    ],
+)
+def test_an_insisted_relation_is_the_speakers_claim(
+    run: Run, text: str, source: str, target: str
+) -> None:
+    r = _one(run(text), source, "attacks", target)
+    assert r.hedged and not r.negated
+
+
 def test_washington_post_is_not_a_party_to_relations(run: Run) -> None:
     a = run("The Washington Post reported that Russia bombed the rebels.")
     assert _rels(a) == {("russia", "attacks", "rebels")}
