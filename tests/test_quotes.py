@@ -510,3 +510,40 @@ def test_speaker_table_and_html(example: Analysis) -> None:
     assert "Who is quoted, how often, introduced how" in page
     assert 'class="scare"' in page or "scare " in page
     assert "q q-direct spk-" in page
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment", "names"),
+    [
+        (
+            "Turkey, Qatar and Saudi Arabia, which back the rebels, blame Kessel for the "
+            "collapse of the talks.",
+            "collapse of the talks",
+            ["Turkey", "Qatar", "Saudi Arabia"],
+        ),
+        (
+            'Russia and Iran said the rebels had "broken every promise" at the talks.',
+            "rebels had",
+            ["Russia", "Iran"],
+        ),
+        (
+            '"We will not sign," said Ana Brandt and Tomas Varga after the meeting.',
+            "We will not sign",
+            ["Ana Brandt", "Tomas Varga"],
+        ),
+    ],
+)
+def test_joint_statement_credits_every_named_party(
+    run: Run, text: str, fragment: str, names: list[str]
+) -> None:
+    q = _quote(run(text), fragment)
+    assert q.speaker is not None
+    assert [q.speaker.name, *(c.name for c in q.co_speakers)] == names
+    rows = {r.name: r.total for r in speaker_table(run(text))}
+    assert all(rows.get(n) == 1 for n in names), rows
+
+
+def test_a_description_coordinated_with_a_name_is_no_co_speaker(run: Run) -> None:
+    q = _quote(run("Andrei Petrov and his colleagues said the siege was necessary."), "siege")
+    assert q.speaker is not None and q.speaker.name == "Andrei Petrov"
+    assert q.co_speakers == []

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from framelens import Pipeline, load_settings
+from framelens.analyzers.relations import RelationsAnalyzer
 from framelens.ingest import iter_articles
 from framelens.model import Actor, Analysis, Article, FirstMention, Relation, Span
 from framelens.reports import render_html
@@ -237,7 +238,7 @@ def test_records_are_well_formed(run: Run) -> None:
     for r in a.relations:
         assert text[r.span.start : r.span.end] == r.span.text
         assert r.source in ids and r.target in ids and r.source != r.target
-        assert r.analyzer == "relations.v2"
+        assert r.analyzer == RelationsAnalyzer.key() == "relations.v3"
         assert 0.0 <= r.score <= 1.0
 
 
@@ -298,3 +299,17 @@ def test_graph_escapes_names_and_marks_negation() -> None:
     only_negated = analysis.model_copy(update={"relations": [rels[1]]})
     assert "stroke-dasharray" in str(relation_graph(only_negated))
     assert str(relation_graph(analysis.model_copy(update={"relations": []}))) == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'The Marnian government insists it is fighting "terrorists." Nobody believes it.',
+        'The rebels insist they are fighting "occupiers." Few agree.',
+    ],
+)
+def test_a_relation_span_never_holds_half_a_quotation(run: Run, text: str) -> None:
+    rels = run(text).relations
+    assert rels and all(r.hedged for r in rels), [(r.source, r.target) for r in rels]
+    for r in rels:
+        assert r.span.text.count('"') % 2 == 0 and r.span.text.endswith('."'), r.span.text

@@ -82,6 +82,11 @@ class Quote(Record):
     content: Span
     cue: Span | None = None
     speaker: Speaker | None = None
+    co_speakers: list[Speaker] = Field(
+        default_factory=list,
+        description="the other parties to a joint statement: in 'Turkey, Qatar and Saudi "
+        "Arabia blame Kessel' the speaker is Turkey, the co-speakers Qatar and Saudi Arabia",
+    )
     confidence: float = 1.0
     analyzer: str = ""
 

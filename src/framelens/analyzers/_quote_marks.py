@@ -32,6 +32,8 @@ Role = Literal["open", "close", "either"]
 _MARK_RE = re.compile(r"''|``|[\"“”„«»‘’']")
 _DOUBLE = {'"', "''", "``", "“", "”", "„", "«", "»"}
 _QUOTE_CHARS = "\"“”„«»‘’'`"
+#: One-character double quotation marks, for ``balance_quotes``.
+DOUBLE_MARKS = '"“”„«»'
 _OPEN_BEFORE = "([{<—–-/:;" + _QUOTE_CHARS
 _CLOSE_AFTER = ".,;:!?)]}>—–-…" + _QUOTE_CHARS
 _ELISIONS = ("em", "til", "cause", "n", "bout", "tis", "twas", "round", "s")
@@ -221,3 +223,33 @@ def pair_quotes(text: str) -> list[Region]:
     singles = _pair_single(text, [m for m in marks if not m.double and not inside(m.pos)], paras)
     # British style (single outside, double inside): the single pair encloses the double one.
     return _outermost(doubles + singles)
+
+
+def balance_quotes(text: str, start: int, end: int, reach: int = 40) -> tuple[int, int]:
+    """A span holding an odd number of quotation marks is widened to the nearest mark
+    outside it (within ``reach`` characters of the same line), or else drops the one at
+    its edge: ``moderate"`` becomes ``"moderate"``, never half a quotation."""
+    if start >= end or sum(text.count(q, start, end) for q in DOUBLE_MARKS) % 2 == 0:
+        return start, end
+    before = after = None
+    for i in range(start - 1, max(start - reach, 0) - 1, -1):
+        if text[i] == "\n":
+            break
+        if text[i] in DOUBLE_MARKS:
+            before = i
+            break
+    for i in range(end, min(end + reach, len(text))):
+        if text[i] == "\n":
+            break
+        if text[i] in DOUBLE_MARKS:
+            after = i
+            break
+    if before is not None and (after is None or start - before <= after - end + 1):
+        return before, end
+    if after is not None:
+        return start, after + 1
+    if text[end - 1] in DOUBLE_MARKS:
+        return start, end - 1
+    if text[start] in DOUBLE_MARKS:
+        return start + 1, end
+    return start, end

@@ -87,33 +87,52 @@ class Resolver:
         self.all_starts = [m[0] for m in self.all_mentions]
         self.gender: dict[str, str] = {}
         self._learn_gender()
-        self.history: list[tuple[Found, Speaker]] = []
+        self.history: list[tuple[Found, Speaker, list[Speaker]]] = []
         self._descriptions: dict[str, list[tuple[int, int]]] = {}
 
     # -- entry point --
 
-    def speaker(self, item: Found) -> Speaker | None:
+    def speakers(self, item: Found) -> tuple[Speaker | None, list[Speaker]]:
+        """The speaker of a quote, and the co-speakers of a joint statement."""
         if item.continues:
             return self._continued(item)
         if item.subject is None:
-            return None
+            return None, []
         res = self._resolve(item.subject)
         if res is None:
-            return None
+            return None, []
         speaker = self._build(res)
-        self.history.append((item, speaker))
-        return speaker
+        co = self._co_speakers(item.subject, res)
+        self.history.append((item, speaker, co))
+        return speaker, co
 
-    def _continued(self, item: Found) -> Speaker | None:
+    def _continued(self, item: Found) -> tuple[Speaker | None, list[Speaker]]:
         if not self.history:
-            return None
-        prev_item, prev = self.history[-1]
+            return None, []
+        prev_item, prev, co = self.history[-1]
         gap = self.idx.para_no(item.content[0]) - self.idx.para_no(prev_item.content[1])
         # A quote run: a direct quote in the same or the next paragraph, or reported speech
         # in the same paragraph.
         if gap > (1 if prev_item.kind == "direct" else 0):
-            return None
-        return prev.model_copy(deep=True)
+            return None, []
+        return prev.model_copy(deep=True), [c.model_copy(deep=True) for c in co]
+
+    def _co_speakers(self, tok: Token, first: _Resolved) -> list[Speaker]:
+        """Names coordinated with a named speaker ("Turkey, Qatar and Saudi Arabia said"),
+        one speaker each; a pronoun or description subject has none."""
+        if first.actor is None and not (tok.pos_ == "PROPN" or tok.ent_type_ in NAME_ENTS):
+            return []
+        seen = {first.actor.id if first.actor else first.name.lower()}
+        out: list[Speaker] = []
+        for conj in tok.conjuncts:
+            if conj.i < tok.i or not (conj.pos_ == "PROPN" or conj.ent_type_ in NAME_ENTS):
+                continue
+            res = self._named(entity_span(conj) or span_of(conj))
+            key = res.actor.id if res.actor else res.name.lower()
+            if key not in seen:
+                seen.add(key)
+                out.append(self._build(res))
+        return out
 
     # -- surface speaker -> name --
 
@@ -268,7 +287,7 @@ class Resolver:
             return owner
         # "Karsa Medical Relief stated ... The report adds": the latest attribution nearby.
         sno = self.idx.sent_no(tok.idx)
-        for prev_item, prev in reversed(self.history):
+        for prev_item, prev, _ in reversed(self.history):
             if sno - self.idx.sent_no(prev_item.content[0]) > 3:
                 break
             if prev.actor_id is not None:

@@ -40,7 +40,9 @@ an introduction ending in ``:``/``,`` or a verb of saying (``He said "..."``) â€
 **3. The speaker** is the grammatical subject of the cue (through ``conj``/``advcl``/
 ``xcomp`` chains; the noun a participle modifies: "a statement saying"), the object of
 "according to", or, next to a direct quote, the noun beside the cue when the parser
-picked a word of the quote. ``speaker.span`` is the name in the text; when the surface
+picked a word of the quote. Names coordinated with a named speaker ("Turkey, Qatar and
+Saudi Arabia blame ...") are ``co_speakers``, the other parties to a joint statement.
+``speaker.span`` is the name in the text; when the surface
 speaker is a pronoun, a relative pronoun, a description or a document, ``resolved_from``
 is that surface span and the name comes from:
 - *pronouns* (he/she/it/they): the most recent compatible actor mention outside direct
@@ -131,7 +133,8 @@ _MINOR_WORDS = {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "fo
 @analyzers.register("quotes")
 class QuotesAnalyzer(Analyzer):
     name = "quotes"
-    version = "1"
+    # v2: co_speakers, the other named parties to a joint statement.
+    version = "2"
     needs = ("actors",)
     produces = ("quotes",)
     description = (
@@ -151,7 +154,7 @@ class QuotesAnalyzer(Analyzer):
         resolver = Resolver(idx, self.lex, ctx.analysis.actors, finder.direct_regions)
         quotes: list[Quote] = []
         for n, item in enumerate(sorted(found, key=lambda f: (f.content[0], f.content[1]))):
-            speaker = resolver.speaker(item)
+            speaker, co_speakers = resolver.speakers(item)
             quotes.append(
                 Quote(
                     id=f"q{n + 1}",
@@ -160,6 +163,7 @@ class QuotesAnalyzer(Analyzer):
                     content=Span.of(text, *item.content),
                     cue=Span.of(text, *item.cue) if item.cue else None,
                     speaker=speaker,
+                    co_speakers=co_speakers,
                     confidence=round(item.confidence, 3),
                     analyzer=self.key(),
                 )

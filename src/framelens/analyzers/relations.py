@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ..model import Relation, Span
 from ..registry import analyzers
-from ._quote_marks import pair_quotes
+from ._quote_marks import balance_quotes, pair_quotes
 from ._quote_speakers import GROUP_PRONOUNS, PERSON_PRONOUNS, Resolver
 from ._quote_syntax import DocIndex, load_lexicon
 from ._syntax import hyphen_spans, token_ranges, tokens
@@ -128,7 +128,9 @@ class _Found:
 @analyzers.register("relations")
 class RelationsAnalyzer(Analyzer):
     name = "relations"
-    version = "2"  # v2: pronoun arguments resolved to their antecedents
+    # v2: pronoun arguments resolved to their antecedents; v3: "insists that" hedges, and
+    # a span never holds half a quotation.
+    version = "3"
     needs = ("actors",)
     produces = ("relations",)
     description = "who backs, allies with, attacks, blames or opposes whom (from the parse)"
@@ -176,10 +178,11 @@ class RelationsAnalyzer(Analyzer):
                 best[key] = f
         out: list[Relation] = []
         for f in sorted(best.values(), key=lambda x: (min(x.toks), x.type)):
-            # The span runs from the first to the last evidence token, whole mentions included.
+            # The span runs from the first to the last evidence token, whole mentions (and
+            # whole quotations) included.
             a = min(tok_mention.get(i, (i, i))[0] for i in f.toks)
             b = max(tok_mention.get(i, (i, i))[1] for i in f.toks)
-            start, end = doc[a].idx, doc[b].idx + len(doc[b].text)
+            start, end = balance_quotes(text, doc[a].idx, doc[b].idx + len(doc[b].text))
             out.append(
                 Relation(
                     source=f.source,

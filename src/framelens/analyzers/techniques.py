@@ -39,6 +39,7 @@ import numpy as np
 from ..errors import ModelError
 from ..model import Span, Technique, TechniqueSummary
 from ..registry import analyzers
+from ._quote_marks import balance_quotes
 from .base import Analyzer, Context
 
 #: The 14 classes of SemEval-2020 Task 11, spelled as in the PTC label files.
@@ -79,7 +80,6 @@ CUE_N = len(CUE_FAMILIES)
 
 #: Characters PTC v2 never lets a span start or end with (the organisers' trimming rule).
 BOUNDARY_CHARS = " \n.,:;"
-QUOTE_CHARS = '"“”'
 
 _WORD = re.compile(r"\w")
 _QUOTED = re.compile(r"[\"“”]([^\"“”\n]{1,300}?)[\"“”]|‘([^‘’\n]{1,300}?)’")
@@ -662,36 +662,6 @@ def snap_to_tokens(inp: ArticleInputs, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1] in BOUNDARY_CHARS:
         end -= 1
     return balance_quotes(text, start, end)
-
-
-def balance_quotes(text: str, start: int, end: int, reach: int = 40) -> tuple[int, int]:
-    """A span holding an odd number of quotation marks is widened to the nearest mark
-    outside it (within ``reach`` characters of the same line), or else drops the one at
-    its edge: ``moderate"`` becomes ``"moderate"``, never half a quotation."""
-    if start >= end or sum(text.count(q, start, end) for q in QUOTE_CHARS) % 2 == 0:
-        return start, end
-    before = after = None
-    for i in range(start - 1, max(start - reach, 0) - 1, -1):
-        if text[i] == "\n":
-            break
-        if text[i] in QUOTE_CHARS:
-            before = i
-            break
-    for i in range(end, min(end + reach, len(text))):
-        if text[i] == "\n":
-            break
-        if text[i] in QUOTE_CHARS:
-            after = i
-            break
-    if before is not None and (after is None or start - before <= after - end + 1):
-        return before, end
-    if after is not None:
-        return start, after + 1
-    if text[end - 1] in QUOTE_CHARS:
-        return start, end - 1
-    if text[start] in QUOTE_CHARS:
-        return start + 1, end
-    return start, end
 
 
 @functools.lru_cache(maxsize=1)

@@ -81,7 +81,7 @@ def _layers(
         elif q.kind == "title":
             layers.append(Layer(q.span.start, q.span.end, "wtitle", "title of a work"))
         else:
-            who = q.speaker.name if q.speaker else "unattributed"
+            who = summaries.speaker_names(q)
             key = _speaker_key(
                 q.speaker.actor_id if q.speaker else None, q.speaker.name if q.speaker else None
             )
@@ -97,10 +97,9 @@ def _layers(
             )
             if q.cue is not None:
                 layers.append(Layer(q.cue.start, q.cue.end, "cue", "reporting verb"))
-            if q.speaker is not None and q.speaker.span is not None:
-                layers.append(
-                    Layer(q.speaker.span.start, q.speaker.span.end, "spk", f"speaker: {who}")
-                )
+            for sp in [q.speaker, *q.co_speakers] if q.speaker is not None else []:
+                if sp.span is not None:
+                    layers.append(Layer(sp.span.start, sp.span.end, "spk", f"speaker: {who}"))
             if q.speaker is not None and q.speaker.resolved_from is not None:
                 src = q.speaker.resolved_from
                 layers.append(Layer(src.start, src.end, "spk", f"speaker: {who} (resolved)"))

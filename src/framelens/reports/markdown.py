@@ -80,7 +80,7 @@ def render_markdown(analysis: Analysis) -> str:
     if quotes:
         out += ["## Quotes", ""]
         for q in quotes:
-            who = q.speaker.name if q.speaker else "unattributed"
+            who = summaries.speaker_names(q)
             out.append(f"- **{_cell(who)}** ({q.kind}): “{_cell(q.content.text, 200)}”")
         out.append("")
     scare = summaries.scare_terms(analysis)
@@ -181,10 +181,11 @@ def render_text(analysis: Analysis, width: int = 100) -> str:
         lines += ["", "Relations"]
         for r in analysis.relations[:10]:
             neg = "not " if r.negated else ""
+            hedge = " (hedged)" if r.hedged else ""
             lines.append(
                 clip(
                     f"  {names.get(r.source, r.source)} {neg}{r.type} "
-                    f"{names.get(r.target, r.target)}",
+                    f"{names.get(r.target, r.target)}{hedge}",
                     width,
                 )
             )

@@ -53,7 +53,8 @@ class SpeakerRow:
 def speaker_table(analysis: Analysis) -> list[SpeakerRow]:
     """Who is quoted, how often (by kind), introduced how — most quoted first.
 
-    One row per speaker (its actor, else its case-folded name); quotes with no speaker,
+    One row per speaker (its actor, else its case-folded name; a joint statement counts for
+    the speaker and each co-speaker); quotes with no speaker,
     scare quotes and titles are left out. ``cues`` counts the reporting words used;
     ``descriptions`` are the ways the text introduces the speaker, in order of appearance.
     """
@@ -61,21 +62,31 @@ def speaker_table(analysis: Analysis) -> list[SpeakerRow]:
     for q in sorted(analysis.quotes, key=lambda q: q.span.start):
         if q.kind in ("scare", "title") or q.speaker is None:
             continue
-        sp = q.speaker
-        key = sp.actor_id or sp.name.lower()
-        row = rows.setdefault(
-            key, SpeakerRow(name=sp.name, actor_id=sp.actor_id, first=q.span.start)
-        )
-        row.counts[q.kind] += 1
-        row.resolved += sp.resolved_from is not None
-        if q.cue is not None:
-            row.cues[" ".join(q.cue.text.lower().split())] += 1
-        for d in sp.descriptions:
-            text = " ".join(d.text.split())
-            if text not in row.descriptions:
-                row.descriptions.append(text)
-        row.affiliation = row.affiliation or sp.affiliation
-    return sorted(rows.values(), key=lambda r: (-r.total, r.first, r.name))
+        # A joint statement counts once for each of its parties.
+        for sp in [q.speaker, *q.co_speakers]:
+            key = sp.actor_id or sp.name.lower()
+            row = rows.setdefault(
+                key, SpeakerRow(name=sp.name, actor_id=sp.actor_id, first=q.span.start)
+            )
+            row.counts[q.kind] += 1
+            row.resolved += sp.resolved_from is not None
+            if q.cue is not None:
+                row.cues[" ".join(q.cue.text.lower().split())] += 1
+            for d in sp.descriptions:
+                text = " ".join(d.text.split())
+                if text not in row.descriptions:
+                    row.descriptions.append(text)
+            row.affiliation = row.affiliation or sp.affiliation
+    # Stable: the parties of one joint statement keep the order the text names them in.
+    return sorted(rows.values(), key=lambda r: (-r.total, r.first))
+
+
+def speaker_names(q: Quote) -> str:
+    """ "Turkey", "Turkey, Qatar and Saudi Arabia" (a joint statement) or "unattributed"."""
+    if q.speaker is None:
+        return "unattributed"
+    names = [q.speaker.name, *(c.name for c in q.co_speakers)]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def scare_terms(analysis: Analysis) -> list[tuple[str, int, list[Quote]]]:
