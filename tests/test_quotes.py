@@ -547,3 +547,20 @@ def test_a_description_coordinated_with_a_name_is_no_co_speaker(run: Run) -> Non
     q = _quote(run("Andrei Petrov and his colleagues said the siege was necessary."), "siege")
     assert q.speaker is not None and q.speaker.name == "Andrei Petrov"
     assert q.co_speakers == []
+
+
+@pytest.mark.parametrize(
+    ("text", "state"),
+    [
+        ("The Russian government said the convoy had been attacked by rebels.", "Russia"),
+        ("The Ukrainian government said the convoy had been attacked by rebels.", "Ukraine"),
+        ("The Iranian government insists that it is fighting terrorists.", "Iran"),
+    ],
+)
+def test_a_states_government_speaks_for_the_state(run: Run, text: str, state: str) -> None:
+    a = run(text)
+    q = next(q for q in a.quotes if q.kind == "indirect")
+    assert q.speaker is not None and q.speaker.name == state, q.speaker
+    actor = next(x for x in a.actors if x.name == state)
+    assert q.speaker.actor_id == actor.id
+    assert q.speaker.span is not None and q.speaker.span.text.endswith("government")

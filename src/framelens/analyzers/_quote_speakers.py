@@ -88,6 +88,11 @@ class Resolver:
         self.gender: dict[str, str] = {}
         self._learn_gender()
         self.history: list[tuple[Found, Speaker, list[Speaker]]] = []
+        #: One-word labels the actors analyzer pinned on an actor ("the Marnian
+        #: government", "the Kessel regime"), by their start: that noun is the actor.
+        self.labelled: dict[tuple[int, int], Actor] = {
+            (lab.span.start, lab.span.end): a for a in actors for lab in a.labels
+        }
         self._descriptions: dict[str, list[tuple[int, int]]] = {}
 
     # -- entry point --
@@ -168,6 +173,9 @@ class Resolver:
         linked = self._linked_name(tok)
         if linked is not None:
             return linked
+        labelled = self.labelled.get((tok.idx, tok.idx + len(tok.text)))
+        if labelled is not None:  # "The Marnian government insists": Marnia speaks
+            return _Resolved(labelled.name, core, labelled)
         return _Resolved(self.text[core[0] : core[1]], core)
 
     def _sibling_subject(self, tok: Token) -> list[tuple[int, int]]:
