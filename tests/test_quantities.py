@@ -134,6 +134,8 @@ def test_money(text: str, value: float, code: str) -> None:
         ("in 2019", "2019"),
         ("the 1990s", "199X"),
         ("March 5", "XXXX-03-05"),
+        ("since February", "XXXX-02"),
+        ("may", None),  # a bare month must be capitalised and written in full
         ("Feb 30, 2024", None),
         ("yesterday", None),  # relative, and no reference date
     ],
@@ -154,6 +156,7 @@ def test_dates_without_reference(text: str, iso: str | None) -> None:
         ("on Monday", "2024-03-04"),
         ("next Monday", "2024-03-11"),
         ("March 5", "2024-03-05"),
+        ("since January", "2024-01"),
     ],
 )
 def test_dates_resolved_against_publication_date(text: str, iso: str) -> None:

@@ -367,6 +367,12 @@ _DATE_PATTERNS = (
     re.compile(rf"\b{_DAY_RE}(?:\s+of)?\s+{_MONTH_RE}\b", re.I),
     re.compile(rf"\b{_MONTH_RE}(?:\s*,\s*|\s+(?:of\s+)?){_YEAR_RE}\b", re.I),
     re.compile(r"\b(?P<year>\d{4})-(?P<m>[01]\d)\b"),
+    # A bare month ("since February"), capitalised and in full: "may" and "march" are
+    # also words.
+    re.compile(
+        r"\b(?P<month>January|February|March|April|May|June|July|August|September|"
+        r"October|November|December)\b"
+    ),
 )
 _DURATION_UNITS = {
     "year": "Y", "month": "M", "week": "W", "day": "D", "decade": "Y", "century": "Y",
