@@ -183,3 +183,20 @@ def test_threshold_setting_controls_what_counts(run) -> None:  # type: ignore[no
 def test_empty_and_claimless_text(run) -> None:  # type: ignore[no-untyped-def]
     a = run("Thank you so much, everyone. Good night and good luck!")
     assert a.claims == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "number", "unit"),
+    [
+        ("Four of its staff had been killed in strikes since January.", "Four", "staff"),
+        ("Two of the hospitals in the city were hit on Tuesday.", "Two", "hospital"),
+        ("The army said 300 soldiers had crossed the border.", "300", "soldier"),
+    ],
+)
+def test_numbers_record_what_they_count(sentence: str, number: str, unit: str) -> None:
+    from framelens.analyzers.claims import sentence_quantities
+    from framelens.nlp import load_nlp
+
+    doc = load_nlp(load_settings(config_file=None).spacy_model)(sentence)
+    found = {q.span.text: q.unit for q in sentence_quantities(sentence, next(doc.sents))}
+    assert found.get(number) == unit, found

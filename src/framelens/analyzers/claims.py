@@ -385,11 +385,17 @@ def sentence_quantities(text: str, sent: SpacySpan, ref: dt.date | None = None) 
 
 
 def _counted_noun(item: object) -> str | None:
-    """The noun a cardinal counts ("300,000 people" -> "people"), if the parse says so."""
+    """The noun a cardinal counts ("300,000 people" -> "people", a partitive "four of its
+    staff" -> "staff"), if the parse says so."""
     root = getattr(item, "root", item)
     head = getattr(root, "head", None)
     if head is not None and getattr(root, "dep_", "") == "nummod" and head.pos_ == "NOUN":
         return str(head.lemma_.lower())
+    for prep in getattr(root, "children", ()):
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            for obj in prep.children:
+                if obj.dep_ == "pobj" and obj.pos_ == "NOUN":
+                    return str(obj.lemma_.lower())
     return None
 
 
