@@ -564,3 +564,13 @@ def test_a_states_government_speaks_for_the_state(run: Run, text: str, state: st
     actor = next(x for x in a.actors if x.name == state)
     assert q.speaker.actor_id == actor.id
     assert q.speaker.span is not None and q.speaker.span.text.endswith("government")
+
+
+def test_descriptions_come_from_the_writer_not_from_quotes(run: Run) -> None:
+    a = run(
+        'Andrei Petrov praised the army. "Marnia needs the government that rebuilt it," '
+        "Petrov said. The Marnian government said the siege was over."
+    )
+    q = _quote(a, "siege was over")
+    assert q.speaker is not None and q.speaker.name == "Marnia"
+    assert not any("rebuilt" in d.text for d in q.speaker.descriptions), q.speaker.descriptions

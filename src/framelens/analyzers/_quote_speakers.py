@@ -72,6 +72,7 @@ class Resolver:
         self.lex = lex
         self.actors = actors
         quoted = [(r.inner_start, r.inner_end) for r in direct]
+        self.quoted = quoted
         mentions = [
             (m.start, m.end, a)
             for a in actors
@@ -434,7 +435,10 @@ class Resolver:
     def _actor_descriptions(self, actor: Actor) -> list[tuple[int, int]]:
         if actor.id not in self._descriptions:
             found: list[tuple[int, int]] = []
-            for m in actor.mentions[:12]:
+            # How the writer introduces the actor: a mention inside someone's direct
+            # quote ("deal with the government that rebuilt it") describes nothing.
+            own = [m for m in actor.mentions if not any(s <= m.start < e for s, e in self.quoted)]
+            for m in own[:12]:
                 found += self._descriptions_at((m.start, m.end))
             self._descriptions[actor.id] = found
         return self._descriptions[actor.id]
