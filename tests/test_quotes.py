@@ -531,6 +531,11 @@ def test_speaker_table_and_html(example: Analysis) -> None:
             "We will not sign",
             ["Ana Brandt", "Tomas Varga"],
         ),
+        (
+            "Turkey and Qatar back the opposition. They said the talks had failed.",
+            "talks had failed",
+            ["Turkey", "Qatar"],
+        ),
     ],
 )
 def test_joint_statement_credits_every_named_party(
@@ -547,6 +552,8 @@ def test_a_description_coordinated_with_a_name_is_no_co_speaker(run: Run) -> Non
     q = _quote(run("Andrei Petrov and his colleagues said the siege was necessary."), "siege")
     assert q.speaker is not None and q.speaker.name == "Andrei Petrov"
     assert q.co_speakers == []
+    q = _quote(run("Turkey backs the opposition. They said the talks had failed."), "talks")
+    assert q.speaker is not None and q.speaker.name == "Turkey" and q.co_speakers == []
 
 
 @pytest.mark.parametrize(

@@ -125,13 +125,20 @@ class Resolver:
 
     def _co_speakers(self, tok: Token, first: _Resolved) -> list[Speaker]:
         """Names coordinated with a named speaker ("Turkey, Qatar and Saudi Arabia said"),
-        one speaker each; a pronoun or description subject has none."""
-        if first.actor is None and not (tok.pos_ == "PROPN" or tok.ent_type_ in NAME_ENTS):
+        one speaker each; "they" speaks for every name coordinated in its antecedent
+        ("Turkey and Qatar ... They said"). A description subject has none."""
+        plural = tok.lower_ in ("they", "them")
+        if plural and first.actor is not None and first.span is not None:
+            head = self._mention_head(first.span)
+            conjuncts = [c for c in head.conjuncts] if head is not None else []
+        elif first.actor is not None or tok.pos_ == "PROPN" or tok.ent_type_ in NAME_ENTS:
+            conjuncts = [c for c in tok.conjuncts if c.i > tok.i]
+        else:
             return []
         seen = {first.actor.id if first.actor else first.name.lower()}
         out: list[Speaker] = []
-        for conj in tok.conjuncts:
-            if conj.i < tok.i or not (conj.pos_ == "PROPN" or conj.ent_type_ in NAME_ENTS):
+        for conj in conjuncts:
+            if not (conj.pos_ == "PROPN" or conj.ent_type_ in NAME_ENTS):
                 continue
             res = self._named(entity_span(conj) or span_of(conj))
             key = res.actor.id if res.actor else res.name.lower()

@@ -41,7 +41,9 @@ an introduction ending in ``:``/``,`` or a verb of saying (``He said "..."``) â€
 ``xcomp`` chains; the noun a participle modifies: "a statement saying"), the object of
 "according to", or, next to a direct quote, the noun beside the cue when the parser
 picked a word of the quote. Names coordinated with a named speaker ("Turkey, Qatar and
-Saudi Arabia blame ...") are ``co_speakers``, the other parties to a joint statement. A
+Saudi Arabia blame ...") are ``co_speakers``, the other parties to a joint statement, as
+are the names coordinated in the antecedent of a "they" ("Turkey and Qatar ... They
+said"). A
 noun the actors analyzer reads as a label of an actor ("the Marnian government insists")
 makes that actor the speaker.
 ``speaker.span`` is the name in the text; when the surface
