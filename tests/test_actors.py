@@ -1,4 +1,4 @@
-"""actors v2: mentions, alias merging, types, groups, enumerations, prominence, on written text."""
+"""actors v3: mentions, alias merging, types, groups, enumerations, prominence, on written text."""
 
 from __future__ import annotations
 
@@ -452,3 +452,33 @@ def test_shipped_gazetteer_matches_its_build_script() -> None:
     if json.loads(shipped)["pycountry"] != data["pycountry"]:
         pytest.skip("another pycountry version is installed than the one the file was built with")
     assert module.render(data) == shipped, "run: python scripts/build_gazetteer.py"
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted", "own"),
+    [
+        (
+            'The Marnian government insists it is fighting "terrorists." Rebels shelled '
+            "the western districts on Sunday.",
+            "terrorists",
+            "Rebels",
+        ),
+        (
+            'The rebels say they are resisting "occupiers." Militants shelled the western '
+            "districts on Sunday.",
+            "occupiers",
+            "Militants",
+        ),
+        (
+            '"Washington will regret this," said Andrei Petrov, an analyst in Moscow.',
+            "United States",
+            "Andrei Petrov",
+        ),
+    ],
+)
+def test_actor_named_only_inside_quotation_marks(
+    run: Run, text: str, quoted: str, own: str
+) -> None:
+    a = run(text)
+    assert _actor(a, quoted).only_quoted
+    assert not _actor(a, own).only_quoted

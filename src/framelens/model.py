@@ -141,6 +141,11 @@ class Actor(Record):
     mention_count: int
     prominence: float = 0.0
     in_title: bool = False
+    only_quoted: bool = Field(
+        default=False,
+        description="every mention is inside quotation marks: the writer never names this "
+        "actor in their own voice (a quoted source's word, or a label in scare quotes)",
+    )
     enumerations: list[Enumeration] = Field(default_factory=list)
     labels: list[Label] = Field(default_factory=list)
     sentiment: Sentiment | None = None

@@ -66,6 +66,7 @@ from ..model import Actor, ActorType, Enumeration, FirstMention, Label, Span
 from ..registry import analyzers
 from ._gazetteer import Gazetteer, load_gazetteer, slugify
 from ._labels import LabelLexicon, load_label_lexicon
+from ._quote_marks import pair_quotes
 from ._syntax import head_of as _head_of
 from ._syntax import hyphen_spans, token_ranges, tokens
 from .base import Analyzer, Context
@@ -220,7 +221,8 @@ class _Doc:
 @analyzers.register("actors")
 class ActorsAnalyzer(Analyzer):
     name = "actors"
-    version = "2"
+    # v3: only_quoted, for actors the writer never names in their own voice.
+    version = "3"
     produces = ("actors",)
     description = (
         "people, organisations, states, places and collective groups, merged across aliases; "
@@ -1214,6 +1216,7 @@ class ActorsAnalyzer(Analyzer):
         lead_end = _lead_end(text, body_start)
         out: list[Actor] = []
         used: set[str] = set()
+        quoted = [(r.inner_start, r.inner_end) for r in pair_quotes(text)]
         for a in sorted(actors.values(), key=lambda x: min(m.start for m in x.mentions)):
             spans = sorted({(m.start, m.end) for m in a.mentions})
             base = a.gaz_id or slugify(a.name)
@@ -1242,6 +1245,8 @@ class ActorsAnalyzer(Analyzer):
                     mention_count=len(spans),
                     prominence=raw,
                     in_title=in_title,
+                    only_quoted=bool(quoted)
+                    and all(any(qs <= s and e <= qe for qs, qe in quoted) for s, e in spans),
                     enumerations=[
                         Enumeration(span=Span.of(text, s, e), rank=r, size=z)
                         for s, e, r, z in enums.get(a.key, [])

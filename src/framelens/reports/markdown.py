@@ -54,6 +54,7 @@ def render_markdown(analysis: Analysis) -> str:
             labels = ", ".join(sorted({f"{lb.lemma} ({lb.class_})" for lb in act.labels}))
             senti = f"{act.sentiment.label} {act.sentiment.score:.2f}" if act.sentiment else ""
             aliases = f" (also: {', '.join(act.aliases)})" if act.aliases else ""
+            aliases += " (only in quotes)" if act.only_quoted else ""
             out.append(
                 f"| {_cell(act.name + aliases)} | {act.type} | {_pct(act.first_mention.relative)} "
                 f"| {act.mention_count} | {act.prominence:.2f} | {_cell(labels)} | {senti} |"
@@ -161,9 +162,10 @@ def render_text(analysis: Analysis, width: int = 100) -> str:
             labels = sorted({lb.lemma for lb in act.labels})
             lab = f" labels: {', '.join(labels[:5])}" if labels else ""
             senti = f" [{act.sentiment.label}]" if act.sentiment else ""
+            quoted = " (only in quotes)" if act.only_quoted else ""
             lines.append(
                 clip(
-                    f"  {act.name} ({act.type}) ×{act.mention_count}, first at "
+                    f"  {act.name} ({act.type}){quoted} ×{act.mention_count}, first at "
                     f"{_pct(act.first_mention.relative)}{extra}{lab}{senti}",
                     width,
                 )
