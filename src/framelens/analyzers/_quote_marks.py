@@ -231,19 +231,8 @@ def balance_quotes(text: str, start: int, end: int, reach: int = 40) -> tuple[in
     its edge: ``moderate"`` becomes ``"moderate"``, never half a quotation."""
     if start >= end or sum(text.count(q, start, end) for q in DOUBLE_MARKS) % 2 == 0:
         return start, end
-    before = after = None
-    for i in range(start - 1, max(start - reach, 0) - 1, -1):
-        if text[i] == "\n":
-            break
-        if text[i] in DOUBLE_MARKS:
-            before = i
-            break
-    for i in range(end, min(end + reach, len(text))):
-        if text[i] == "\n":
-            break
-        if text[i] in DOUBLE_MARKS:
-            after = i
-            break
+    before = _first_mark(text, range(start - 1, max(start - reach, 0) - 1, -1))
+    after = _first_mark(text, range(end, min(end + reach, len(text))))
     if before is not None and (after is None or start - before <= after - end + 1):
         return before, end
     if after is not None:
@@ -253,3 +242,13 @@ def balance_quotes(text: str, start: int, end: int, reach: int = 40) -> tuple[in
     if text[start] in DOUBLE_MARKS:
         return start + 1, end
     return start, end
+
+
+def _first_mark(text: str, positions: range) -> int | None:
+    """The first double quotation mark at ``positions``, stopping at a line break."""
+    for i in positions:
+        if text[i] == "\n":
+            return None
+        if text[i] in DOUBLE_MARKS:
+            return i
+    return None

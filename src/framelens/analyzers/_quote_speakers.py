@@ -71,13 +71,12 @@ class Resolver:
         self.text = idx.text
         self.lex = lex
         self.actors = actors
-        quoted = [(r.inner_start, r.inner_end) for r in direct]
-        self.quoted = quoted
+        self.quoted = [(r.inner_start, r.inner_end) for r in direct]
         mentions = [
             (m.start, m.end, a)
             for a in actors
             for m in a.mentions
-            if not any(s <= m.start < e for s, e in quoted)
+            if not self._in_direct_quote(m.start)
         ]
         mentions.sort(key=lambda x: x[0])
         self.mentions = mentions
@@ -95,6 +94,9 @@ class Resolver:
             (lab.span.start, lab.span.end): a for a in actors for lab in a.labels
         }
         self._descriptions: dict[str, list[tuple[int, int]]] = {}
+
+    def _in_direct_quote(self, pos: int) -> bool:
+        return any(s <= pos < e for s, e in self.quoted)
 
     # -- entry point --
 
@@ -130,7 +132,7 @@ class Resolver:
         plural = tok.lower_ in ("they", "them")
         if plural and first.actor is not None and first.span is not None:
             head = self._mention_head(first.span)
-            conjuncts = [c for c in head.conjuncts] if head is not None else []
+            conjuncts = list(head.conjuncts) if head is not None else []
         elif first.actor is not None or tok.pos_ == "PROPN" or tok.ent_type_ in NAME_ENTS:
             conjuncts = [c for c in tok.conjuncts if c.i > tok.i]
         else:
@@ -444,7 +446,7 @@ class Resolver:
             found: list[tuple[int, int]] = []
             # How the writer introduces the actor: a mention inside someone's direct
             # quote ("deal with the government that rebuilt it") describes nothing.
-            own = [m for m in actor.mentions if not any(s <= m.start < e for s, e in self.quoted)]
+            own = [m for m in actor.mentions if not self._in_direct_quote(m.start)]
             for m in own[:12]:
                 found += self._descriptions_at((m.start, m.end))
             self._descriptions[actor.id] = found
