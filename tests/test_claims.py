@@ -200,3 +200,78 @@ def test_numbers_record_what_they_count(sentence: str, number: str, unit: str) -
     doc = load_nlp(load_settings(config_file=None).spacy_model)(sentence)
     found = {q.span.text: q.unit for q in sentence_quantities(sentence, next(doc.sents))}
     assert found.get(number) == unit, found
+
+
+REPORTED = (
+    "Flooding in the Kestrel valley\n\n"
+    "The Kestrel health ministry said on Monday that 41 people died when the river burst "
+    "its banks. "
+    '"We counted 41 bodies at the hospital," said Orla Vance, a doctor in Brenna. '
+    "Opposition deputies blamed the regional governor for the slow rescue. "
+    'The so-called "experts" in the capital had approved the dam in 2021. '
+    "Rescue teams reached the valley on Tuesday, three days after the flood."
+)
+
+
+def test_claims_that_report_words_record_what_they_report() -> None:
+    a = Pipeline("claims", load_settings(config_file=None, claim_threshold=0.0)).analyze(
+        REPORTED, force=True
+    )
+    text = a.article.text
+    quotes = {q.id: q for q in a.quotes}
+    by_start = {c.span.text.split()[1]: c for c in a.claims if len(c.span.text.split()) > 1}
+    ministry, doctor = by_start["Kestrel"], by_start["counted"]
+    # The that-clause and the direct quotation, without "that", the marks or the cue.
+    assert ministry.content is not None and doctor.content is not None
+    assert ministry.content.text == "41 people died when the river burst its banks"
+    assert doctor.content.text == "We counted 41 bodies at the hospital"
+    for claim in (ministry, doctor):
+        assert claim.content is not None and claim.quote in quotes
+        c = claim.content
+        assert text[c.start : c.end] == c.text
+        assert claim.span.start <= c.start and c.end <= claim.span.end
+        assert (
+            quotes[claim.quote].content.start
+            <= c.start
+            <= c.end
+            <= (quotes[claim.quote].content.end)
+        )
+    speaker = quotes[doctor.quote or ""].speaker
+    assert speaker is not None and speaker.name == "Orla Vance"
+    # The writer's own assertions keep the whole sentence: a blamed party is not a
+    # statement, a scare-quoted word is not a quotation, a plain report has no source.
+    for first in ("deputies", "so-called", "teams"):
+        claim = by_start[first]
+        assert claim.content is None and claim.quote is None, claim
+
+
+@pytest.mark.parametrize(
+    ("sentence", "content"),
+    [
+        # A reported question, and words the source did not say: no statement to check.
+        ("The minister did not say where the displaced families would be housed.", None),
+        ("Reporters asked whether the army had shelled the market on Sunday.", None),
+        ("The ministry never claimed that the dam had failed on Sunday.", None),
+        ("The ministry denied that the dam had failed on Sunday.", None),
+        (
+            "The ministry confirmed that the dam had failed on Sunday.",
+            "the dam had failed on Sunday",
+        ),
+        # A direct quotation may open with a wh-word; the marks stay balanced.
+        (
+            '"When the shells fall we carry the patients downstairs," said Dr. Lena Moss.',
+            "When the shells fall we carry the patients downstairs",
+        ),
+        (
+            'The Marnian government insists it is fighting "terrorists."',
+            'it is fighting "terrorists."',
+        ),
+    ],
+)
+def test_reported_content_edge_cases(sentence: str, content: str | None) -> None:
+    a = Pipeline("claims", load_settings(config_file=None, claim_threshold=0.0)).analyze(
+        sentence, force=True
+    )
+    assert len(a.claims) == 1
+    got = a.claims[0].content
+    assert (got.text if got else None) == content

@@ -339,6 +339,44 @@ def test_verdicts_in_the_html_report_link_to_the_passage(
     assert "<mark>" in page and "refutes" in page
 
 
+REPORTED = (
+    "Valley floods\n\n"
+    "The Kestrel health ministry said on Monday that 41 people died when the Amsel river "
+    "burst its banks. "
+    "Residents told reporters that rescue teams from three neighbouring provinces reached "
+    "the valley on Monday. "
+    '"The dam was never inspected," said Orla Vance, a farmer near Brenna.'
+)
+
+
+def test_reported_claims_are_judged_on_what_they_report(tmp_path: Path) -> None:
+    """The evidence bears on what a source said, not on the saying: "the ministry said 41
+    died" is refuted by a report of 14 deaths, a resident's account of the rescue is
+    supported, a farmer's quoted "never inspected" is refuted by the inspection."""
+    db = f"sqlite:///{tmp_path / 'r.db'}"
+    settings = load_settings(
+        config_file=None, db=db, evidence="floods", lang_check=False, claim_threshold=0.0
+    )
+    EvidenceIndex(db, settings).add_text("floods", REPORT, name="report.txt")
+    analysis = Pipeline(["verdicts"], settings).analyze(make_article(REPORTED, settings))
+    claims = {c.span.text.split()[1]: c for c in analysis.claims if c.content is not None}
+    expected = {
+        "Kestrel": ("refutes", "14 people died"),
+        "told": ("supports", "reached the valley on Monday"),
+        "dam": ("refutes", "was inspected in 2021"),
+    }
+    assert set(expected) <= set(claims), [c.span.text for c in analysis.claims]
+    for word, (label, cited) in expected.items():
+        top = claims[word].verdicts[0]
+        assert top.label == label and cited in top.passage.span.text, (word, top)
+    # `check` names whose words it checked.
+    (tmp_path / "article.txt").write_text(REPORTED)
+    args = ["check", str(tmp_path / "article.txt"), "--evidence", "floods", "--db", db]
+    res = runner.invoke(app, [*args, "--set", "claim_threshold=0.0"])
+    assert res.exit_code == 0, res.output
+    assert "source: Orla Vance · checked: “The dam was never inspected”" in res.output
+
+
 def test_verdicts_without_evidence_do_nothing_and_unknown_collections_fail_early(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

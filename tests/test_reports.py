@@ -5,7 +5,17 @@ from __future__ import annotations
 import re
 
 from framelens import Pipeline
-from framelens.model import Actor, Analysis, Article, FirstMention, Quote, Span, Speaker, Technique
+from framelens.model import (
+    Actor,
+    Analysis,
+    Article,
+    Claim,
+    FirstMention,
+    Quote,
+    Span,
+    Speaker,
+    Technique,
+)
 from framelens.reports import render
 from framelens.reports.html import Layer, segments
 
@@ -50,6 +60,15 @@ def _hostile_analysis() -> Analysis:
         techniques=[
             Technique(span=Span.of(HOSTILE, s, s + 8), technique="Loaded_Language", score=0.9)
         ],
+        claims=[
+            Claim(
+                id="c1",
+                span=Span.of(HOSTILE, 0, s + 30),
+                score=0.8,
+                content=Span.of(HOSTILE, s, s + 30),
+                quote="q2",
+            )
+        ],
     )
 
 
@@ -58,6 +77,8 @@ def test_html_escapes_everything_from_the_article() -> None:
     assert "<script>" not in page and "<img" not in page and "<svg" not in page
     assert "&lt;script&gt;" in page
     assert "<b>Officials" not in page and "<i>Outlet" not in page
+    # A claim that reports a quote names its source and what is checked, escaped.
+    assert "source: &lt;svg onload=alert(2)&gt; · checked: <q>&lt;script&gt;" in page
     # The visible text, once tags are stripped and entities decoded, is the article.
     import html as htmllib
 
@@ -70,6 +91,7 @@ def test_markdown_and_text_escape_html() -> None:
     md = render(_hostile_analysis(), "md")
     assert "<script>" not in md and "<svg" not in md
     assert "&lt;svg onload=alert(2)&gt;" in md
+    assert "source: &lt;svg onload=alert(2)&gt; · checked: “&lt;script&gt;" in md
     txt = render(_hostile_analysis(), "text")
     assert "Officials" in txt
 

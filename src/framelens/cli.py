@@ -413,8 +413,14 @@ def check(
         return
     if not analysis.claims:
         typer.echo("no check-worthy claims found")
+    from .reports.summaries import claim_sources
+
+    sources = claim_sources(analysis)
     for n, claim in enumerate(analysis.claims, 1):
         typer.echo(f"{n}. [{claim.score:.2f}] {claim.span.text}")
+        if claim.content is not None:
+            who = sources.get(claim.id, "unattributed")
+            typer.echo(f"   source: {who} · checked: “{claim.content.text}”")
         if not claim.verdicts:
             typer.echo("     no passage found in the evidence")
         for v in claim.verdicts:

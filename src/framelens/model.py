@@ -215,6 +215,13 @@ class Claim(Record):
     score: float
     actors: list[str] = Field(default_factory=list)
     quantities: list[Quantity] = Field(default_factory=list)
+    content: Span | None = Field(
+        None,
+        description="what the verdicts judge when the claim reports someone's words: the "
+        "quotation or that-clause ('41 civilians were killed' in 'The ministry said that 41 "
+        "civilians were killed'); None when the writer asserts the claim",
+    )
+    quote: str | None = Field(None, description="id of the quote whose content that is")
     verdicts: list[Verdict] = Field(default_factory=list)
     analyzer: str = ""
 

@@ -41,9 +41,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..errors import ModelError
-from ..model import Claim, Quantity, Span
+from ..model import Claim, Quantity, Quote, Span
 from ..registry import analyzers
 from . import quantities
+from ._quote_marks import balance_quotes
 from .base import Analyzer, Context
 
 if TYPE_CHECKING:
@@ -341,6 +342,80 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+#: Quotation kinds whose content is someone's statement (scare quotes and titles are not).
+_STATEMENT_KINDS = ("direct", "mixed", "indirect")
+#: The word that opens a reported statement without belonging to it ("said that ...").
+_CLAUSE_OPENER = re.compile(r"that\s+", re.IGNORECASE)
+#: Reported questions and unknowns ("did not say where ...", "asked whether ...") are not
+#: statements of the source (checked on indirect quotes only).
+_NOT_STATEMENT = re.compile(r"(?:whether|if|where|what|when|why|how|who|whom|which)\b", re.I)
+#: Edge characters a content loses (never quotation marks: 'fighting "terrorists."').
+_EDGE = " \t\n,.;:!?—–-"
+#: Shortest reported content that stands as a claim of its own, in words.
+MIN_CONTENT_WORDS = 3
+
+
+def reported_content(
+    doc: Doc, start: int, end: int, quotes: Sequence[Quote]
+) -> tuple[Quote, int, int] | None:
+    """The statement a claim ``[start, end)`` reports, when it reports one.
+
+    "The ministry said that 41 civilians were killed" claims that 41 civilians were
+    killed, on the ministry's word: evidence is about that content, not about the
+    saying. The longest statement quote (direct, mixed or indirect) whose content lies
+    inside the claim, runs to ``MIN_CONTENT_WORDS`` words and has a verb of its own is
+    chosen, trimmed of a leading "that" and of edge punctuation. A writer's sentence
+    holding only a scare-quoted word or a short partial quote, the object of "blamed the
+    rain for the flooding", a reported question ("asked whether ...") or words the source
+    did not say or denies ("did not say that ...", "denied that ...") keeps the whole
+    sentence.
+    """
+    text = doc.text
+    best: tuple[Quote, int, int] | None = None
+    for q in quotes:
+        if q.kind not in _STATEMENT_KINDS or q.content.start < start or q.content.end > end:
+            continue
+        if q.cue is not None and _not_asserted(doc, q.cue.start, q.cue.end):
+            continue
+        a, b = q.content.start, q.content.end
+        opener = _CLAUSE_OPENER.match(text, a, b)
+        if opener:
+            a = opener.end()
+        while a < b and text[a] in _EDGE:
+            a += 1
+        while b > a and text[b - 1] in _EDGE:
+            b -= 1
+        a, b = balance_quotes(text, a, b)
+        a, b = max(a, q.content.start), min(b, q.content.end)
+        if len(text[a:b].split()) < MIN_CONTENT_WORDS:
+            continue
+        if q.kind == "indirect" and _NOT_STATEMENT.match(text, a, b):
+            continue  # a direct quotation may well open with "When ..."
+        span = doc.char_span(a, b, alignment_mode="expand")
+        if span is None or not any(tok.pos_ in ("VERB", "AUX") for tok in span):
+            continue
+        if best is None or b - a > best[2] - best[1]:
+            best = (q, a, b)
+    return best
+
+
+#: Reporting verbs by which a source rejects what follows ("denied that the dam failed").
+_DENIALS = frozenset({"deny", "dispute", "reject", "refute", "rebut", "contest", "dismiss"})
+
+
+def _not_asserted(doc: Doc, start: int, end: int) -> bool:
+    """The reporting verb at ``[start, end)`` does not put its clause forward as true: it
+    is negated ("did not say", "never claimed") or a denial ("denied that ...")."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    return any(
+        tok.lemma_.lower() in _DENIALS
+        or any(c.dep_ == "neg" or c.lower_ == "never" for c in tok.children)
+        for tok in span
+    )
+
+
 def sentence_quantities(text: str, sent: SpacySpan, ref: dt.date | None = None) -> list[Quantity]:
     """Numbers, dates, money... stated in a sentence, from spaCy's entities plus bare numbers."""
     out: list[Quantity] = []
@@ -402,8 +477,9 @@ def _counted_noun(item: object) -> str | None:
 @analyzers.register("claims")
 class ClaimsAnalyzer(Analyzer):
     name = "claims"
-    version = "1"
-    needs = ("actors",)
+    # v2: a claim that reports someone's words records that content (``Claim.content``).
+    version = "2"
+    needs = ("actors", "quotes")
     produces = ("claims",)
     features = ("sentence_features",)
     description = "check-worthy factual claims, with their actors, numbers and dates"
@@ -433,6 +509,7 @@ class ClaimsAnalyzer(Analyzer):
             for m_start, m_end, actor_id in mentions:
                 if m_start >= start and m_end <= end and actor_id not in actor_ids:
                     actor_ids.append(actor_id)
+            reported = reported_content(ctx.doc, start, end, ctx.analysis.quotes)
             claims.append(
                 Claim(
                     id=_claim_id(text, start, end),
@@ -440,6 +517,8 @@ class ClaimsAnalyzer(Analyzer):
                     score=round(float(score), 4),
                     actors=actor_ids,
                     quantities=sentence_quantities(text, sent, ref),
+                    content=Span.of(text, reported[1], reported[2]) if reported else None,
+                    quote=reported[0].id if reported else None,
                     analyzer=self.key(),
                 )
             )

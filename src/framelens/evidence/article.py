@@ -60,16 +60,22 @@ def _tokens_for(ctx: Context, start: int, end: int) -> TokenFeatures | None:
 def claim_statements(
     ctx: Context, claims: list[Claim], actor_of: dict[int, str] | None = None
 ) -> list[Statement]:
-    """One ``Statement`` per claim (rules' view from ``ctx.doc``; cached MiniLM vectors)."""
+    """One ``Statement`` per claim (rules' view from ``ctx.doc``; cached MiniLM vectors).
+
+    A claim that reports someone's words is judged on what it reports (``Claim.content``):
+    evidence about the strike bears on "41 civilians were killed", not on "the ministry
+    said so".
+    """
     if actor_of is None:
         actor_of = actor_tokens(ctx)
     reuse = ctx.settings.embedder in MINILM
     out = []
     for claim in claims:
-        span = ctx.doc.char_span(claim.span.start, claim.span.end, alignment_mode="expand")
+        judged = claim.content or claim.span
+        span = ctx.doc.char_span(judged.start, judged.end, alignment_mode="expand")
         if span is None or len(span) == 0:
             # Not on token boundaries of the shared parse (a hand-built claim): parse it alone.
-            out.append(statements([claim.span.text], ctx.settings.spacy_model)[0])
+            out.append(statements([judged.text], ctx.settings.spacy_model)[0])
             continue
         text = ctx.text[span.start_char : span.end_char]
         tokens = _tokens_for(ctx, span.start_char, span.end_char) if reuse else None

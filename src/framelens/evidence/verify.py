@@ -1,10 +1,12 @@
 """Verdicts: each claim against the passages an evidence collection holds about it.
 
 For a claim, the ``TOP_K`` passages of hybrid retrieval are parsed; every sentence of a
-passage (and the passage as a whole) is a premise, the claim the hypothesis. The NLI
-judgement (rules first, then the model) of the most decisive premise gives the verdict
-for that passage: entailment -> ``supports``, contradiction -> ``refutes``, anything
-else or a confidence below ``MIN_CONFIDENCE`` -> ``not-enough-info``.
+passage (and the passage as a whole) is a premise, the claim the hypothesis (what it
+reports, ``Claim.content``, when it reports someone's words; retrieval searches that same
+text). The NLI judgement (rules first, then the model) of the most decisive premise
+gives the verdict for that passage: entailment -> ``supports``, contradiction ->
+``refutes``, anything else or a confidence below ``MIN_CONFIDENCE`` ->
+``not-enough-info``.
 
 ``Verdict.passage.text`` is the whole retrieved passage; ``Verdict.passage.span`` is
 the premise that decided (a sentence of it, or all of it), with offsets into the
@@ -99,9 +101,9 @@ def verify(
 ) -> list[list[Verdict]]:
     """Verdicts for each claim (``hypotheses[i]`` is claim ``i`` as an NLI statement)."""
     hits_per_claim = []
-    for claim, hyp in zip(claims, hypotheses, strict=True):
+    for _claim, hyp in zip(claims, hypotheses, strict=True):
         vec = hyp.tokens.pooled if hyp.tokens is not None else None
-        hits_per_claim.append(index.search(claim.span.text, collections, k, query_vector=vec))
+        hits_per_claim.append(index.search(hyp.text, collections, k, query_vector=vec))
     premises = _premises([h for hits in hits_per_claim for h in hits], spacy_model)
     pairs: list[tuple[Statement, Statement]] = []
     owners: list[tuple[int, int, _Premise]] = []

@@ -189,6 +189,7 @@ def render_html(analysis: Analysis) -> str:
         segments=segments(analysis.article.text, layers),
         speakers=speakers,
         scare=summaries.scare_terms(analysis),
+        claim_sources=summaries.claim_sources(analysis),
         counts=summaries.counts(analysis),
         names=summaries.actor_names(analysis),
         techs=techs,

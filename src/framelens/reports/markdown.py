@@ -118,8 +118,12 @@ def render_markdown(analysis: Analysis) -> str:
 
     if analysis.claims:
         out += ["## Check-worthy claims", ""]
+        sources = summaries.claim_sources(analysis)
         for c in analysis.claims:
             out.append(f"- ({c.score:.2f}) {_cell(c.span.text, 300)}")
+            if c.content is not None:
+                who = _cell(sources.get(c.id, "unattributed"))
+                out.append(f"  - source: {who} · checked: “{_cell(c.content.text, 300)}”")
             for v in c.verdicts:
                 out.append(
                     f"  - **{v.label}** ({v.score:.2f}) by {_cell(v.collection)}/"

@@ -89,6 +89,17 @@ def speaker_names(q: Quote) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def claim_sources(analysis: Analysis) -> dict[str, str]:
+    """Claim id -> who the claim's reported content is attributed to ("unattributed" when
+    the quote has no speaker), for claims that report someone's words."""
+    quotes = {q.id: q for q in analysis.quotes}
+    return {
+        c.id: speaker_names(quotes[c.quote]) if c.quote in quotes else "unattributed"
+        for c in analysis.claims
+        if c.content is not None
+    }
+
+
 def scare_terms(analysis: Analysis) -> list[tuple[str, int, list[Quote]]]:
     """Scare-quoted terms with their number of occurrences, most frequent first.
 
