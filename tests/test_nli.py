@@ -67,6 +67,32 @@ def test_numbers_conflict_about_the_same_event() -> None:
     )
 
 
+def test_numbers_in_partitives() -> None:
+    # "four of its staff" counts staff, as "four staff" would.
+    assert (
+        rule(
+            "Four of its staff were killed in the strike on Tuesday.",
+            "Six of its staff were killed in the strike on Tuesday.",
+        )
+        == "numbers"
+    )
+    # The total of a partitive is not the part: four of six hospitals are four hospitals.
+    assert (
+        rule(
+            "Four of the six hospitals in Dervan were hit on Monday.",
+            "Four hospitals in Dervan were hit on Monday.",
+        )
+        is None
+    )
+    assert (
+        rule(
+            "Four of the six hospitals in Dervan were hit on Monday.",
+            "Four of the nine hospitals in Dervan were hit on Monday.",
+        )
+        == "numbers"
+    )
+
+
 def test_numbers_that_can_both_hold_do_not_fire() -> None:
     # Qualifiers and rounding.
     assert (
@@ -121,6 +147,23 @@ def test_dates_conflict_about_the_same_event() -> None:
         rule(
             "Voters in Lundgate will elect a mayor on 12 May.",
             "Voters in Lundgate will elect a mayor on 26 May.",
+        )
+        == "dates"
+    )
+
+
+def test_a_statement_that_adds_a_date_does_not_contradict() -> None:
+    assert (
+        rule(
+            "Three ministers resigned on Friday.",
+            "Three ministers resigned on Friday and two more on Monday.",
+        )
+        is None
+    )
+    assert (
+        rule(
+            "Three ministers resigned on Friday.",
+            "Three ministers resigned on Monday and two more on Tuesday.",
         )
         == "dates"
     )

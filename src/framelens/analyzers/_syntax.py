@@ -1,4 +1,5 @@
-"""Small helpers over the shared spaCy parse, used by the actors and relations analyzers."""
+"""Small helpers over the shared spaCy parse, used by the actors, relations and claims
+analyzers and the evidence rules."""
 
 from __future__ import annotations
 
@@ -68,3 +69,13 @@ def tokens(ctx: Context) -> list[Token]:
     if cached is None:
         cached = ctx.cache["syntax.tokens"] = list(ctx.doc)
     return cached
+
+
+def partitive_of(tok: Token) -> Token | None:
+    """The noun of a partitive "of" below ``tok``: "four of its staff" -> staff."""
+    for prep in tok.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            for obj in prep.children:
+                if obj.dep_ == "pobj" and obj.pos_ in ("NOUN", "PROPN"):
+                    return obj
+    return None

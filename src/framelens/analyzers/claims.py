@@ -45,10 +45,11 @@ from ..model import Claim, Quantity, Quote, Span
 from ..registry import analyzers
 from . import quantities
 from ._quote_marks import balance_quotes
+from ._syntax import partitive_of
 from .base import Analyzer, Context
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
     from spacy.tokens import Span as SpacySpan
 
     from ..config import Settings
@@ -459,19 +460,14 @@ def sentence_quantities(text: str, sent: SpacySpan, ref: dt.date | None = None) 
     return out
 
 
-def _counted_noun(item: object) -> str | None:
+def _counted_noun(item: SpacySpan | Token) -> str | None:
     """The noun a cardinal counts ("300,000 people" -> "people", a partitive "four of its
     staff" -> "staff"), if the parse says so."""
-    root = getattr(item, "root", item)
-    head = getattr(root, "head", None)
-    if head is not None and getattr(root, "dep_", "") == "nummod" and head.pos_ == "NOUN":
-        return str(head.lemma_.lower())
-    for prep in getattr(root, "children", ()):
-        if prep.dep_ == "prep" and prep.lower_ == "of":
-            for obj in prep.children:
-                if obj.dep_ == "pobj" and obj.pos_ == "NOUN":
-                    return str(obj.lemma_.lower())
-    return None
+    root: Token = item.root if hasattr(item, "root") else item
+    if root.dep_ == "nummod" and root.head.pos_ == "NOUN":
+        return str(root.head.lemma_.lower())
+    part = partitive_of(root)
+    return str(part.lemma_.lower()) if part is not None and part.pos_ == "NOUN" else None
 
 
 @analyzers.register("claims")

@@ -116,7 +116,9 @@ def decide(
 @analyzers.register("contradictions")
 class ContradictionsAnalyzer(Analyzer):
     name = "contradictions"
-    version = "1"
+    # v2: numbers in partitives ("four of its staff") compare; a side that adds a date
+    # ("on Friday and two more on Monday") does not contradict one.
+    version = "2"
     needs = ("actors", "claims")
     produces = ("contradictions",)
     features = ("sentence_features",)

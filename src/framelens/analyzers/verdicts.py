@@ -25,7 +25,9 @@ def evidence_collections(settings: Settings) -> list[str]:
 @analyzers.register("verdicts")
 class VerdictsAnalyzer(Analyzer):
     name = "verdicts"
-    version = "1"
+    # v2: a claim that reports someone's words is judged on what it reports; the number
+    # and date rules of contradictions v2.
+    version = "2"
     needs = ("claims",)
     produces = ("claims.verdicts",)
     features = ("sentence_features",)

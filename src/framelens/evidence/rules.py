@@ -32,6 +32,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from ..analyzers import quantities
+from ..analyzers._syntax import partitive_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Span as SpacySpan
@@ -266,7 +267,9 @@ def _mode(span: SpacySpan, lex: dict[str, Any]) -> str:
 
 
 def _counted_unit(ent: SpacySpan, parsed: quantities.Parsed) -> tuple[str, Token]:
-    """What a quantity counts: the noun after a cardinal ("14 people"), else its unit."""
+    """What a quantity counts: the noun after a cardinal ("14 people"), the noun of a
+    partitive ("four of its staff"), else its unit. The total inside a partitive ("six"
+    in "four of the six hospitals") counts ``of:hospital``: it is not the four."""
     last = ent[-1]
     if ent.label_ == "PERCENT":
         return "%", last
@@ -276,7 +279,13 @@ def _counted_unit(ent: SpacySpan, parsed: quantities.Parsed) -> tuple[str, Token
         return "measure:" + (parsed.unit or "?"), last
     head = last.head
     if head.pos_ in ("NOUN", "PROPN") and head.i > last.i and head.i - last.i <= 3:
+        of = head.head if head.dep_ == "pobj" else None
+        if of is not None and of.lower_ == "of" and of.head.like_num:
+            return "of:" + _lemma(head), head
         return _lemma(head), head
+    part = partitive_of(last)
+    if part is not None:
+        return _lemma(part), part
     nxt = last.nbor(1) if last.i + 1 < len(last.doc) else None
     if nxt is not None and nxt.pos_ == "NOUN":
         return _lemma(nxt), nxt
@@ -502,6 +511,13 @@ def _date_conflict(a: DateExpr, b: DateExpr) -> bool:
     return False
 
 
+def _same_date(a: DateExpr, b: DateExpr) -> bool:
+    """Both name one day: the same weekday, or the same calendar date."""
+    if a.weekday is not None and a.weekday == b.weekday:
+        return True
+    return bool(a.iso and a.iso == b.iso)
+
+
 def _dates_disagree(p: Side, h: Side) -> bool:
     return any(_date_conflict(a, b) for a in p.dates for b in h.dates)
 
@@ -536,6 +552,12 @@ def rule_dates(p: Side, h: Side) -> RuleHit | None:
     for dp in p.dates:
         for dh in h.dates:
             if dp.anchor != dh.anchor or not _date_conflict(dp, dh):
+                continue
+            # Either side also gives the other's date ("on Friday, and two more on
+            # Monday"): it adds a date, it does not contradict one.
+            if any(d.anchor == dp.anchor and _same_date(d, dp) for d in h.dates) or any(
+                d.anchor == dh.anchor and _same_date(d, dh) for d in p.dates
+            ):
                 continue
             mask_p = {i for d in p.dates for i in d.tokens}
             mask_h = {i for d in h.dates for i in d.tokens}
