@@ -220,7 +220,6 @@ def _pdf(lines: list[str]) -> bytes:
 
 
 def test_pdf_documents(index: EvidenceIndex, tmp_path: Path) -> None:
-    pytest.importorskip("pypdf", reason="PDF evidence needs the optional pypdf package")
     path = tmp_path / "annex.pdf"
     path.write_bytes(
         _pdf(["The ferry to Port Aster sank on 4 June.", "Nine passengers were rescued."])
@@ -229,6 +228,14 @@ def test_pdf_documents(index: EvidenceIndex, tmp_path: Path) -> None:
     assert not isinstance(result, Failure), result
     hits = index.search("ferry sinking passengers rescued", ["pdfs"], k=1)
     assert "Nine passengers were rescued." in hits[0].text
+    # A broken PDF is one failure with its reason; the good document beside it is added.
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4\n this is not a PDF body")
+    (tmp_path / "note.txt").write_text(REPORT)
+    results = index.add_paths("pdfs2", [tmp_path / "broken.pdf", tmp_path / "note.txt"])
+    failed = [r for r in results if isinstance(r, Failure)]
+    assert [Path(f.source).name for f in failed] == ["broken.pdf"]
+    assert failed[0].code in ("E102", "E105") and failed[0].fix
+    assert any(not isinstance(r, Failure) and r.name == "note.txt" for r in results)
 
 
 def test_pdf_without_pypdf_says_how_to_fix(

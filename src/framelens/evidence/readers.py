@@ -1,13 +1,14 @@
 """Evidence documents from files: text, HTML, JSON Lines (via ``framelens.ingest``) and PDF.
 
-PDF text comes from ``pypdf`` when it is installed (``pip install pypdf``); without it a
-PDF is refused with that fix. Evidence is read without the language check: a report's
-annex in another language should not stop the collection.
+PDF text comes from ``pypdf`` (a dependency; pure Python). An install without it refuses
+a PDF with the fix (``pip install pypdf``) instead of failing. Evidence is read without
+the language check: a report's annex in another language should not stop the collection.
 """
 
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +50,8 @@ def read_pdf(path: Path, settings: Settings) -> EvidenceDoc:
             code="E102",
         ) from None
     data = read_bytes(path, settings)
+    # pypdf logs its repairs ("EOF marker not found"); a failure below says what matters.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(io.BytesIO(data))
         pages = [page.extract_text() or "" for page in reader.pages]
