@@ -25,7 +25,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from .base import Context
 
 Role = Literal["open", "close", "either"]
 
@@ -223,6 +226,15 @@ def pair_quotes(text: str) -> list[Region]:
     singles = _pair_single(text, [m for m in marks if not m.double and not inside(m.pos)], paras)
     # British style (single outside, double inside): the single pair encloses the double one.
     return _outermost(doubles + singles)
+
+
+def article_quotes(ctx: Context) -> list[Region]:
+    """``pair_quotes`` of the article, paired once per article (``ctx.cache``) for the
+    actors, quotes and relations analyzers alike. The list is shared: do not modify it."""
+    cached: list[Region] | None = ctx.cache.get("quote_marks.regions")
+    if cached is None:
+        cached = ctx.cache["quote_marks.regions"] = pair_quotes(ctx.text)
+    return cached
 
 
 def balance_quotes(text: str, start: int, end: int, reach: int = 40) -> tuple[int, int]:

@@ -66,7 +66,7 @@ from ..model import Actor, ActorType, Enumeration, FirstMention, Label, Span
 from ..registry import analyzers
 from ._gazetteer import Gazetteer, load_gazetteer, slugify
 from ._labels import LabelLexicon, load_label_lexicon
-from ._quote_marks import pair_quotes
+from ._quote_marks import article_quotes
 from ._syntax import head_of as _head_of
 from ._syntax import hyphen_spans, token_ranges, tokens
 from .base import Analyzer, Context
@@ -1216,7 +1216,7 @@ class ActorsAnalyzer(Analyzer):
         lead_end = _lead_end(text, body_start)
         out: list[Actor] = []
         used: set[str] = set()
-        quoted = [(r.inner_start, r.inner_end) for r in pair_quotes(text)]
+        quoted = [(r.inner_start, r.inner_end) for r in article_quotes(ctx)]
         for a in sorted(actors.values(), key=lambda x: min(m.start for m in x.mentions)):
             spans = sorted({(m.start, m.end) for m in a.mentions})
             base = a.gaz_id or slugify(a.name)

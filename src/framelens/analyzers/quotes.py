@@ -86,7 +86,7 @@ from typing import TYPE_CHECKING
 
 from ..model import Quote, QuoteKind, Span
 from ..registry import analyzers
-from ._quote_marks import Region, pair_quotes
+from ._quote_marks import Region, article_quotes
 from ._quote_speakers import Resolver
 from ._quote_syntax import (
     WORD,
@@ -154,7 +154,7 @@ class QuotesAnalyzer(Analyzer):
         text = ctx.text
         idx = DocIndex(ctx.doc, text)
         finder = _Finder(idx, self.lex)
-        found = finder.find(pair_quotes(text))
+        found = finder.find(article_quotes(ctx))
         resolver = Resolver(idx, self.lex, ctx.analysis.actors, finder.direct_regions)
         quotes: list[Quote] = []
         for n, item in enumerate(sorted(found, key=lambda f: (f.content[0], f.content[1]))):

@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ..model import Relation, Span
 from ..registry import analyzers
-from ._quote_marks import balance_quotes, pair_quotes
+from ._quote_marks import article_quotes, balance_quotes
 from ._quote_speakers import GROUP_PRONOUNS, PERSON_PRONOUNS, Resolver
 from ._quote_syntax import DocIndex, load_lexicon
 from ._syntax import hyphen_spans, token_ranges, tokens
@@ -623,7 +623,7 @@ def _pronoun_resolver(ctx: Context) -> Callable[[Token], tuple[str, tuple[int, i
         if tok.lower_ not in PERSON_PRONOUNS and tok.lower_ not in GROUP_PRONOUNS:
             return None
         if not built:
-            regions = pair_quotes(ctx.text)
+            regions = article_quotes(ctx)
             resolver = Resolver(
                 DocIndex(ctx.doc, ctx.text), load_lexicon(), ctx.analysis.actors, regions
             )
