@@ -7,8 +7,8 @@ STAMP  := $(VENV)/.installed
 DATA   ?= ../shared/datasets
 SAMPLE ?= examples/sarvan-opinion.html
 
-.PHONY: install demo test lint typecheck bench eval train clean \
-        eval-quotes eval-sentiment eval-techniques eval-claims eval-nli \
+.PHONY: install demo serve test lint typecheck bench bench-scale bench-batch eval train clean \
+        eval-quotes eval-sentiment eval-techniques eval-claims eval-nli eval-stories eval-outlets \
         train-sentiment train-techniques train-claims train-nli
 
 $(PY):
@@ -29,6 +29,11 @@ demo: $(STAMP)
 	$(BIN)/framelens report demo/analysis.json --format text
 	@echo "wrote demo/analysis.json and demo/report.html"
 
+# The web app on http://127.0.0.1:8000, with the demo article stored (re-running skips it).
+serve: $(STAMP)
+	$(BIN)/framelens ingest $(SAMPLE)
+	$(BIN)/framelens serve
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench $(wildcard scripts)
 	$(BIN)/ruff format --check src tests bench $(wildcard scripts)
@@ -43,8 +48,22 @@ bench: $(STAMP)
 	$(PY) bench/run.py --data $(DATA)
 	@echo
 	$(PY) bench/run.py --data $(DATA) --analyzers actors,portrayal,relations --set portrayal_model=fast
+	@echo
+	$(PY) bench/compare.py --data $(DATA)
+	@echo
+	$(PY) bench/web.py
 
-eval: eval-quotes eval-sentiment eval-techniques eval-claims eval-nli
+# One long synthetic article per size (PTC train articles joined, read at run time), each
+# in its own process: seconds, time per character against 100 KB, peak RSS (issue 18).
+bench-scale: $(STAMP)
+	$(PY) bench/scale.py --data $(DATA)
+
+# framelens batch: bare nlp.pipe vs 1 and 2 Dask workers (README "Batch"); BATCH_N articles.
+BATCH_N ?= 2000
+bench-batch: $(STAMP)
+	$(PY) bench/batch.py --data $(DATA) --n $(BATCH_N) --analyzers actors
+
+eval: eval-quotes eval-sentiment eval-techniques eval-claims eval-nli eval-stories eval-outlets
 
 eval-quotes: $(STAMP)
 	$(BIN)/framelens eval quotes --data $(DATA)/polnear --split test
@@ -61,6 +80,13 @@ eval-techniques: $(STAMP)
 
 eval-claims: $(STAMP)
 	$(BIN)/framelens eval claims --data $(DATA)/checkthat2024 --split test
+
+eval-stories: $(STAMP)
+	$(BIN)/framelens eval stories --data $(DATA)/basil --split held-out
+	$(BIN)/framelens eval stories --data $(DATA)/basil --split all
+
+eval-outlets: $(STAMP)
+	$(BIN)/framelens eval outlets --data $(DATA)/basil
 
 eval-nli: $(STAMP)
 	$(BIN)/framelens eval nli --data $(DATA)/nli --split test

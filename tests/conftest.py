@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +15,10 @@ from framelens.config import Settings
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 DATA = Path(__file__).resolve().parent / "data"
+
+# Read before `_isolated_env` clears every FRAMELENS_* variable: the URL of a PostgreSQL
+# server the tests may create databases on (.ci/run starts one: scripts/pg_test_cluster.sh).
+PG_URL = os.environ.get("FRAMELENS_TEST_PG_URL", "")
 
 
 @pytest.fixture(autouse=True)
@@ -42,3 +49,29 @@ def example_paths() -> list[Path]:
     paths = sorted(p for p in EXAMPLES.iterdir() if p.is_file())
     assert len(paths) >= 2
     return paths
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """URL of a fresh, empty PostgreSQL database, dropped after the test.
+
+    Skips when FRAMELENS_TEST_PG_URL is unset, except in CI (CI=true), where it fails:
+    CI must never pass by silently skipping the PostgreSQL tests.
+    """
+    if not PG_URL:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("FRAMELENS_TEST_PG_URL is unset in CI; .ci/run starts a cluster")
+        pytest.skip("no PostgreSQL: set FRAMELENS_TEST_PG_URL (scripts/pg_test_cluster.sh)")
+    import sqlalchemy as sa
+
+    name = f"test_{uuid.uuid4().hex[:16]}"
+    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        url = sa.make_url(PG_URL).set(database=name)
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

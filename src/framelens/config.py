@@ -9,6 +9,7 @@ environment variables ``FRAMELENS_<NAME>``, then explicit overrides (CLI flags).
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -20,10 +21,21 @@ from .errors import ConfigError
 
 @dataclass(frozen=True)
 class Setting:
+    """One setting; ``minimum``/``maximum`` (inclusive) bound a number wherever it comes from."""
+
     name: str
     type: type
     default: Any
     help: str
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def range_text(self) -> str:
+        if self.minimum is not None and self.maximum is not None:
+            return f"between {self.minimum} and {self.maximum}"
+        if self.minimum is not None:
+            return f"at least {self.minimum}"
+        return f"at most {self.maximum}"
 
 
 def _default_db() -> str:
@@ -40,13 +52,23 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("analyzers", str, "", "comma-separated analyzers to run; empty runs all registered"),
     Setting("db", str, "", "SQLAlchemy URL of the store; empty uses sqlite in the user data dir"),
-    Setting("max_bytes", int, 5_000_000, "largest input file (bytes) accepted; bigger is refused"),
     Setting(
-        "max_chars", int, 1_000_000, "longest article text (characters) analysed; longer is refused"
+        "max_bytes",
+        int,
+        5_000_000,
+        "largest input file (bytes) accepted; bigger is refused",
+        minimum=1,
     ),
-    Setting("min_chars", int, 20, "shortest article text (characters) worth analysing"),
+    Setting(
+        "max_chars",
+        int,
+        1_000_000,
+        "longest article text (characters) analysed; longer is refused",
+        minimum=1,
+    ),
+    Setting("min_chars", int, 20, "shortest article text (characters) worth analysing", minimum=0),
     Setting("lang_check", bool, True, "refuse text that is not detected as English (see --force)"),
-    Setting("batch_size", int, 16, "articles per spaCy nlp.pipe batch"),
+    Setting("batch_size", int, 16, "articles per spaCy nlp.pipe batch", minimum=1, maximum=10_000),
     Setting(
         "embedder",
         str,
@@ -70,7 +92,14 @@ SETTINGS: tuple[Setting, ...] = (
         "vectors; no encoder pass, for large streams)",
     ),
     # 0.23 maximises mean F1 over CheckThat! dev and dev-test (scripts/train_claims.py).
-    Setting("claim_threshold", float, 0.23, "score above which a sentence is a check-worthy claim"),
+    Setting(
+        "claim_threshold",
+        float,
+        0.23,
+        "score above which a sentence is a check-worthy claim",
+        minimum=0.0,
+        maximum=1.0,
+    ),
     Setting(
         "nli_model",
         str,
@@ -90,12 +119,40 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "folder holding the public evaluation datasets; empty looks for ../shared/datasets",
     ),
+    Setting(
+        "fetch_urls",
+        bool,
+        False,
+        "let `framelens serve` fetch articles from URLs (public addresses only, size and "
+        "time capped, at most 3 redirects)",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
 
 
 def _coerce(setting: Setting, value: Any, source: str) -> Any:
+    """``value`` as the setting's type, within its range; ``ConfigError`` otherwise."""
+    coerced = _coerce_type(setting, value, source)
+    if setting.type in (int, float) and not _in_range(setting, coerced):
+        raise ConfigError(
+            f"setting {setting.name!r} from {source} has value {coerced!r}, "
+            f"which is out of range (must be {setting.range_text()})",
+            fix=f"e.g. --set {setting.name}={setting.default!r} (the default)",
+            value=value,
+        )
+    return coerced
+
+
+def _in_range(setting: Setting, value: float) -> bool:
+    if math.isnan(value) or math.isinf(value):
+        return False
+    if setting.minimum is not None and value < setting.minimum:
+        return False
+    return setting.maximum is None or value <= setting.maximum
+
+
+def _coerce_type(setting: Setting, value: Any, source: str) -> Any:
     if isinstance(value, setting.type) and not (setting.type is int and isinstance(value, bool)):
         return value
     if setting.type is float and isinstance(value, int) and not isinstance(value, bool):

@@ -84,3 +84,27 @@ def short_repr(value: Any, limit: int = 80) -> str:
     """``repr`` of a value, cut to ``limit`` characters for one-line messages."""
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the operating system refused, in words ("Read-only file system")."""
+    if isinstance(exc, FileExistsError):  # mkdir(exist_ok=True) on a file
+        return "a file of that name is in the way of the folder"
+    return exc.strerror or type(exc).__name__
+
+
+def unwritable(path: Any, exc: OSError, what: str = "output") -> InputError:
+    """The one-line error for a path the operating system will not let us create or write.
+
+    ``exc.strerror`` ("No such file or directory", "Read-only file system", "Permission
+    denied", "Not a directory") says why in the user's terms; a traceback would not.
+    """
+    reason = os_reason(exc)
+    where = exc.filename if isinstance(exc.filename, str) else str(path)
+    at = f" ({where!r})" if where != str(path) else ""
+    return InputError(
+        f"cannot write {what} {str(path)!r}: {reason}{at}",
+        fix="choose a path in a folder you can write to",
+        value=str(path),
+        code="E109",
+    )

@@ -291,6 +291,29 @@ class Analysis(Record):
         return cls.model_validate_json(data)
 
 
+# ---- stories --------------------------------------------------------------------
+
+
+class Story(Record):
+    """Stored articles about one event, grouped automatically or defined by hand.
+
+    ``id`` is a stable hash of the sorted article ids (``framelens.corpus.stories``);
+    ``since``/``until`` are the earliest and latest publication dates of its articles.
+    """
+
+    id: str
+    title: str
+    articles: list[str] = Field(default_factory=list, description="article ids")
+    outlets: list[str] = Field(default_factory=list)
+    method: Literal["auto", "manual", "paths"] = Field(
+        default="auto", description="auto (grouped), manual (defined), paths (compared files)"
+    )
+    since: str | None = None
+    until: str | None = None
+    terms: list[str] = Field(default_factory=list, description="distinctive title/lead terms")
+    actors: list[str] = Field(default_factory=list, description="top actor names")
+
+
 def json_schema() -> dict[str, Any]:
     """JSON Schema of ``Analysis`` (what ``framelens schema`` prints)."""
     schema = Analysis.model_json_schema(by_alias=True, mode="serialization")
@@ -314,3 +337,132 @@ def iter_spans(value: Any) -> Any:
     elif isinstance(value, dict):
         for item in value.values():
             yield from iter_spans(item)
+
+
+# ---- comparison across outlets ---------------------------------------------------
+
+COMPARISON_SCHEMA = "framelens.comparison/1"
+
+
+class OutletArticles(Record):
+    outlet: str
+    articles: list[str] = Field(default_factory=list, description="article ids")
+
+
+class ReferentMember(Record):
+    """One outlet's actor that stands for the referent, and how sure the alignment is."""
+
+    actor_id: str
+    name: str
+    article: str = Field(description="id of the (first) article the actor is found in")
+    score: float = Field(description="alignment score in [0, 1]; 1.0 for the seed member")
+    evidence: list[str] = Field(
+        default_factory=list, description="what aligned it: alias, bridge, context, relations"
+    )
+
+
+class LabelCount(Record):
+    lemma: str
+    class_: str = Field(alias="class", description="delegitimizing | legitimizing | neutral")
+    count: int
+
+
+class Referent(Record):
+    """One party of the story, with each outlet's names and labels for it."""
+
+    id: str
+    name: str
+    type: str = "other"
+    members: dict[str, list[ReferentMember]] = Field(default_factory=dict)
+    labels: dict[str, list[LabelCount]] = Field(default_factory=dict)
+    balance: dict[str, float] = Field(
+        default_factory=dict,
+        description="(legitimizing - delegitimizing) / all labels of the cell, in [-1, 1]",
+    )
+    sentiment: dict[str, float] = Field(
+        default_factory=dict, description="mean sentiment toward the referent in [-1, 1]"
+    )
+    first_mention: dict[str, float] = Field(
+        default_factory=dict, description="first mention as a fraction of the article (mean)"
+    )
+
+
+class SourceEntry(Record):
+    speaker: str
+    type: str = Field(
+        description="official | military | un_ngo | armed_group | civilian | expert | "
+        "document | unknown"
+    )
+    referent: str | None = Field(default=None, description="referent id the source speaks for")
+    quotes: int
+    introduced_as: list[str] = Field(default_factory=list)
+
+
+class OutletSources(Record):
+    sources: list[SourceEntry] = Field(default_factory=list)
+    types: dict[str, float] = Field(default_factory=dict, description="share of quotes by type")
+    referents: dict[str, float] = Field(
+        default_factory=dict, description="share of quotes that goes to each referent"
+    )
+    quotes: int = 0
+
+
+class ReuseOccurrence(Record):
+    outlet: str
+    article: str
+    span: Span = Field(description="offsets into that article's text")
+    speaker: str | None = None
+    introduced_as: str | None = None
+    published: str | None = None
+
+
+class QuoteReuse(Record):
+    text: str
+    outlets: list[ReuseOccurrence] = Field(default_factory=list)
+    first: str | None = Field(default=None, description="outlet that published it first")
+
+
+class Omission(Record):
+    kind: Literal["referent", "quote", "claim", "source"]
+    text: str
+    reported_by: list[str] = Field(default_factory=list)
+    ref: str | None = Field(default=None, description="referent or reuse-cluster id")
+
+
+class Neighbour(Record):
+    outlet: str
+    similarity: float
+    drivers: list[str] = Field(default_factory=list)
+
+
+class Comparison(Record):
+    schema_: str = Field(default=COMPARISON_SCHEMA, alias="schema")
+    story: Story
+    outlets: list[OutletArticles] = Field(default_factory=list)
+    referents: list[Referent] = Field(default_factory=list)
+    sources: dict[str, OutletSources] = Field(default_factory=dict)
+    quote_reuse: list[QuoteReuse] = Field(default_factory=list)
+    techniques: dict[str, dict[str, float]] = Field(
+        default_factory=dict, description="outlet -> technique -> spans per 1,000 words"
+    )
+    omissions: dict[str, list[Omission]] = Field(default_factory=dict)
+    nearest: dict[str, list[Neighbour]] = Field(default_factory=dict)
+    dimensions: dict[str, str] = Field(
+        default_factory=dict, description="comparison dimension -> version that filled it"
+    )
+    warnings: list[str] = Field(default_factory=list)
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return self.model_dump_json(by_alias=True, indent=indent)
+
+    @classmethod
+    def from_json(cls, data: str | bytes) -> Comparison:
+        return cls.model_validate_json(data)
+
+
+def comparison_schema() -> dict[str, Any]:
+    """JSON Schema of ``Comparison`` (``framelens schema --comparison``)."""
+    schema = Comparison.model_json_schema(by_alias=True, mode="serialization")
+    schema["$id"] = COMPARISON_SCHEMA
+    schema["title"] = "framelens comparison"
+    return schema

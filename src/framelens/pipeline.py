@@ -22,7 +22,7 @@ from .config import Settings, load_settings
 from .errors import ConfigError, FramelensError
 from .ingest import make_article
 from .model import Actor, Analysis, Article, Claim, Failure
-from .nlp import load_nlp, model_id
+from .nlp import get_embedder, load_nlp, model_id
 from .nlp.features import precompute_sentence_features
 
 
@@ -108,6 +108,9 @@ class Pipeline:
         nlp_id = model_id(self.nlp)
         for analyzer in self.analyzers:
             analyzer.check_nlp(nlp_id)  # a mismatch fails here, not on every article
+        if any("sentence_features" in a.shared_features() for a in self.analyzers):
+            # A bad `embedder` setting is one error now (exit 2), not a failure per article.
+            get_embedder(self.settings.embedder)
         #: Cumulative seconds per stage ("parse" and each analyzer), for benchmarks.
         self.timings: dict[str, float] = defaultdict(float)
 

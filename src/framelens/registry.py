@@ -46,9 +46,12 @@ class Registry:
         # Built-in plugins register themselves when their package is imported.
         if self.kind == "analyzer":
             import framelens.analyzers
+        elif self.kind == "comparison dimension":
+            import framelens.compare.dimensions
         elif self.kind == "eval task":
             import framelens.eval  # noqa: F401
 
 
 analyzers = Registry("analyzer")
 eval_tasks = Registry("eval task")
+dimensions = Registry("comparison dimension")

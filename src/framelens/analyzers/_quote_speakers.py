@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..model import Actor, Span, Speaker
+from ._intervals import Ranges
 from ._quote_marks import Region
 from ._quote_syntax import (
     NAME_ENTS,
@@ -72,6 +73,7 @@ class Resolver:
         self.lex = lex
         self.actors = actors
         self.quoted = [(r.inner_start, r.inner_end) for r in direct]
+        self._quoted_index = Ranges(self.quoted)
         mentions = [
             (m.start, m.end, a)
             for a in actors
@@ -96,7 +98,7 @@ class Resolver:
         self._descriptions: dict[str, list[tuple[int, int]]] = {}
 
     def _in_direct_quote(self, pos: int) -> bool:
-        return any(s <= pos < e for s, e in self.quoted)
+        return self._quoted_index.holds_point(pos)
 
     # -- entry point --
 

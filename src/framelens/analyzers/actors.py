@@ -65,6 +65,7 @@ from typing import TYPE_CHECKING
 from ..model import Actor, ActorType, Enumeration, FirstMention, Label, Span
 from ..registry import analyzers
 from ._gazetteer import Gazetteer, load_gazetteer, slugify
+from ._intervals import Ranges
 from ._labels import LabelLexicon, load_label_lexicon
 from ._quote_marks import article_quotes
 from ._syntax import head_of as _head_of
@@ -1217,6 +1218,7 @@ class ActorsAnalyzer(Analyzer):
         out: list[Actor] = []
         used: set[str] = set()
         quoted = [(r.inner_start, r.inner_end) for r in article_quotes(ctx)]
+        quoted_index = Ranges(quoted)
         for a in sorted(actors.values(), key=lambda x: min(m.start for m in x.mentions)):
             spans = sorted({(m.start, m.end) for m in a.mentions})
             base = a.gaz_id or slugify(a.name)
@@ -1246,7 +1248,7 @@ class ActorsAnalyzer(Analyzer):
                     prominence=raw,
                     in_title=in_title,
                     only_quoted=bool(quoted)
-                    and all(any(qs <= s and e <= qe for qs, qe in quoted) for s, e in spans),
+                    and all(quoted_index.holds_span(s, e) for s, e in spans),
                     enumerations=[
                         Enumeration(span=Span.of(text, s, e), rank=r, size=z)
                         for s, e, r, z in enums.get(a.key, [])

@@ -32,6 +32,7 @@ import hashlib
 import json
 import math
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ import numpy as np
 
 from ..errors import ModelError
 from ..model import Claim, Quantity, Quote, Span
+from ..nlp.features import span_ents
 from ..registry import analyzers
 from . import quantities
 from ._quote_marks import balance_quotes
@@ -131,7 +133,7 @@ def lexical_features(sent: SpacySpan) -> np.ndarray:
     lower = [t.lower_ for t in tokens]
     lemmas = [t.lemma_.lower() for t in tokens]
     tags = [t.tag_ for t in tokens]
-    labels = [e.label_ for e in sent.ents]
+    labels = [e.label_ for e in span_ents(sent)]
     text = sent.text
     first = tokens[0] if tokens else None
 
@@ -357,7 +359,7 @@ MIN_CONTENT_WORDS = 3
 
 
 def reported_content(
-    doc: Doc, start: int, end: int, quotes: Sequence[Quote]
+    doc: Doc, start: int, end: int, quotes: Sequence[Quote], text: str | None = None
 ) -> tuple[Quote, int, int] | None:
     """The statement a claim ``[start, end)`` reports, when it reports one.
 
@@ -369,9 +371,11 @@ def reported_content(
     holding only a scare-quoted word or a short partial quote, the object of "blamed the
     rain for the flooding", a reported question ("asked whether ...") or words the source
     did not say or denies ("did not say that ...", "denied that ...") keeps the whole
-    sentence.
+    sentence. ``text`` is ``doc.text``, which spaCy rebuilds from every token on each read:
+    callers that ask per claim pass it.
     """
-    text = doc.text
+    if text is None:
+        text = doc.text
     best: tuple[Quote, int, int] | None = None
     for q in quotes:
         if q.kind not in _STATEMENT_KINDS or q.content.start < start or q.content.end > end:
@@ -421,7 +425,7 @@ def sentence_quantities(text: str, sent: SpacySpan, ref: dt.date | None = None) 
     """Numbers, dates, money... stated in a sentence, from spaCy's entities plus bare numbers."""
     out: list[Quantity] = []
     covered: set[int] = set()
-    for ent in sent.ents:
+    for ent in span_ents(sent):
         kind = quantities.ENTITY_KINDS.get(ent.label_)
         if kind is None:
             continue
@@ -496,16 +500,29 @@ class ClaimsAnalyzer(Analyzer):
         text = ctx.text
         ref = quantities.parse_ref_date(ctx.article.published)
         mentions = sorted((m.start, m.end, a.id) for a in ctx.analysis.actors for m in a.mentions)
+        quotes = ctx.analysis.quotes
+        # Statement quotes by where their content starts, so that each claim looks only at
+        # the quotes inside it (in their original order, which breaks ties).
+        by_start = sorted(
+            (q.content.start, n) for n, q in enumerate(quotes) if q.kind in _STATEMENT_KINDS
+        )
+        q_starts = [s for s, _ in by_start]
         claims: list[Claim] = []
         for (sent, _), score in zip(units, scores, strict=True):
             if score < threshold:
                 continue
             start, end = _trim(text, sent.start_char, sent.end_char)
             actor_ids: list[str] = []
-            for m_start, m_end, actor_id in mentions:
-                if m_start >= start and m_end <= end and actor_id not in actor_ids:
+            for k in range(bisect_left(mentions, (start,)), len(mentions)):
+                m_start, m_end, actor_id = mentions[k]
+                if m_start > end:
+                    break
+                if m_end <= end and actor_id not in actor_ids:
                     actor_ids.append(actor_id)
-            reported = reported_content(ctx.doc, start, end, ctx.analysis.quotes)
+            inside = sorted(
+                n for _, n in by_start[bisect_left(q_starts, start) : bisect_right(q_starts, end)]
+            )
+            reported = reported_content(ctx.doc, start, end, [quotes[n] for n in inside], text)
             claims.append(
                 Claim(
                     id=_claim_id(text, start, end),

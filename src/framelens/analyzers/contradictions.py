@@ -64,24 +64,70 @@ class Candidate:
     shared_actors: tuple[str, ...]
 
 
-def candidate_pairs(claims: Sequence[Claim], sims: np.ndarray) -> list[Candidate]:
+#: Rows of the similarity matrix computed at a time (bounds memory on long articles).
+_BLOCK = 512
+
+
+def candidate_pairs(
+    claims: Sequence[Claim], sims: np.ndarray | None = None, *, vectors: np.ndarray | None = None
+) -> list[Candidate]:
     """Pairs of claims worth judging: about the same actors and close in meaning.
 
-    ``sims`` is the claims' cosine-similarity matrix. Overlapping claims are never
-    paired; the most similar pairs come first, at most ``MAX_PAIRS``.
+    ``sims`` is the claims' cosine-similarity matrix, or ``vectors`` their unit vectors
+    (the matrix is then computed a block of rows at a time, never whole). Overlapping
+    claims are never paired; the most similar pairs come first, at most ``MAX_PAIRS``.
+
+    Every pair's similarity is one matrix product (vectorised); the per-pair Python work
+    is only for pairs already similar enough: pairs in the band between ``SIM_SHARED_ACTOR``
+    and ``SIM_ANY`` are blocked by shared actor (a pair of claims with no actor in common
+    is dropped by set intersection), and only the best ``MAX_PAIRS`` are kept as the
+    blocks go, so memory and Python work do not grow with the square of the claims.
     """
-    out = []
-    for i in range(len(claims)):
-        for j in range(i + 1, len(claims)):
-            a, b = claims[i].span, claims[j].span
-            if a.start < b.end and b.start < a.end:
-                continue
-            shared = tuple(x for x in claims[i].actors if x in claims[j].actors)
-            sim = float(sims[i, j])
-            if (shared and sim >= SIM_SHARED_ACTOR) or sim >= SIM_ANY:
-                out.append(Candidate(i, j, sim, shared))
-    out.sort(key=lambda c: -c.similarity)
-    return out[:MAX_PAIRS]
+    n = len(claims)
+    if sims is None and vectors is None:
+        raise ValueError("candidate_pairs needs sims or vectors")
+    starts = np.asarray([c.span.start for c in claims], dtype=np.int64)
+    ends = np.asarray([c.span.end for c in claims], dtype=np.int64)
+    actor_sets = [frozenset(c.actors) for c in claims]
+    cols = np.arange(n)
+    best_i = np.zeros(0, dtype=np.int64)
+    best_j = np.zeros(0, dtype=np.int64)
+    best_s = np.zeros(0, dtype=np.float64)
+    for r0 in range(0, n, _BLOCK):
+        r1 = min(r0 + _BLOCK, n)
+        if sims is not None:
+            block = sims[r0:r1]
+        else:
+            assert vectors is not None
+            block = vectors[r0:r1] @ vectors.T
+        # float64, as the per-pair comparison ``float(sims[i, j]) >= threshold`` was.
+        block = np.asarray(block, dtype=np.float64)
+        rows = np.arange(r0, r1)[:, None]
+        keep = (cols[None, :] > rows) & (block >= SIM_SHARED_ACTOR)
+        # Overlapping claims are never paired.
+        keep &= ~((starts[r0:r1, None] < ends[None, :]) & (starts[None, :] < ends[r0:r1, None]))
+        ii, jj = np.nonzero(keep)
+        ii += r0
+        ss = block[ii - r0, jj]
+        weak = np.flatnonzero(ss < SIM_ANY)
+        if len(weak):
+            shared = np.ones(len(ii), dtype=bool)
+            shared[weak] = [
+                not actor_sets[i].isdisjoint(actor_sets[j])
+                for i, j in zip(ii[weak].tolist(), jj[weak].tolist(), strict=True)
+            ]
+            ii, jj, ss = ii[shared], jj[shared], ss[shared]
+        best_i = np.concatenate([best_i, ii])
+        best_j = np.concatenate([best_j, jj])
+        best_s = np.concatenate([best_s, ss])
+        # Most similar first; equal similarities in (i, j) order, as a stable sort of the
+        # pairs in loop order gives.
+        order = np.lexsort((best_j, best_i, -best_s))[:MAX_PAIRS]
+        best_i, best_j, best_s = best_i[order], best_j[order], best_s[order]
+    return [
+        Candidate(i, j, s, tuple(x for x in claims[i].actors if x in claims[j].actors))
+        for i, j, s in zip(best_i.tolist(), best_j.tolist(), best_s.tolist(), strict=True)
+    ]
 
 
 def decide(
@@ -141,7 +187,7 @@ class ContradictionsAnalyzer(Analyzer):
         stmts = claim_statements(ctx, claims)
         ensure_tokens(stmts)
         vecs = np.stack([np.asarray(s.tokens.pooled) for s in stmts if s.tokens is not None])
-        candidates = candidate_pairs(claims, vecs @ vecs.T)
+        candidates = candidate_pairs(claims, vectors=vecs)
         if not candidates:
             return
         pairs = []

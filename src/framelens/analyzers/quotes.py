@@ -86,6 +86,7 @@ from typing import TYPE_CHECKING
 
 from ..model import Quote, QuoteKind, Span
 from ..registry import analyzers
+from ._intervals import Ranges
 from ._quote_marks import Region, article_quotes
 from ._quote_speakers import Resolver
 from ._quote_syntax import (
@@ -100,7 +101,6 @@ from ._quote_syntax import (
     last_char,
     load_lexicon,
     next_char,
-    overlaps,
     span_of,
     subject_of,
     subtree_span,
@@ -385,7 +385,7 @@ class _Finder:
         """Indirect speech from cue clauses; returns the embedded regions none of them took."""
         lex = self.lex
         taken: set[int] = set()
-        d_spans = [(r.start, r.end) for r in standalone]
+        d_index = Ranges((r.start, r.end) for r in standalone)
         for tok in self.idx.doc:
             if tok.i in self.used_cues:
                 continue
@@ -397,7 +397,7 @@ class _Finder:
             para = self.idx.para(tok.idx)
             pieces = [self._clip(p, para) for p in pieces]
             pieces = [_cover(p, embedded) for p in pieces if word_count(self.text[p[0] : p[1]]) > 1]
-            if not pieces or any(overlaps(p, d) for p in pieces for d in d_spans):
+            if not pieces or any(d_index.overlaps(p[0], p[1]) for p in pieces):
                 continue
             inside = [
                 k

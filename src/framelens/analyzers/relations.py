@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ..model import Relation, Span
 from ..registry import analyzers
+from ._intervals import Ranges
 from ._quote_marks import article_quotes, balance_quotes
 from ._quote_speakers import GROUP_PRONOUNS, PERSON_PRONOUNS, Resolver
 from ._quote_syntax import DocIndex, load_lexicon
@@ -617,7 +618,7 @@ def _is_passive(v: Token) -> bool:
 def _pronoun_resolver(ctx: Context) -> Callable[[Token], tuple[str, tuple[int, int]] | None]:
     """Pronoun -> (actor id, antecedent mention span), by the quotes analyzer's resolver;
     ``None`` for pronouns inside quotation marks and those with no compatible antecedent."""
-    built: list[tuple[Resolver, list[tuple[int, int]]]] = []  # built on the first pronoun
+    built: list[tuple[Resolver, Ranges]] = []  # built on the first pronoun
 
     def resolve(tok: Token) -> tuple[str, tuple[int, int]] | None:
         if tok.lower_ not in PERSON_PRONOUNS and tok.lower_ not in GROUP_PRONOUNS:
@@ -627,9 +628,9 @@ def _pronoun_resolver(ctx: Context) -> Callable[[Token], tuple[str, tuple[int, i
             resolver = Resolver(
                 DocIndex(ctx.doc, ctx.text), load_lexicon(), ctx.analysis.actors, regions
             )
-            built.append((resolver, [(r.inner_start, r.inner_end) for r in regions]))
+            built.append((resolver, Ranges((r.inner_start, r.inner_end) for r in regions)))
         resolver, quoted = built[0]
-        if any(a <= tok.idx < b for a, b in quoted):
+        if quoted.holds_point(tok.idx):
             return None
         found = resolver.pronoun_antecedent(tok)
         if found is None:

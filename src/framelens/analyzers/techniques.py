@@ -400,12 +400,16 @@ N_SPAN_FEATURES = 15 + 2 * len(TOKEN_FEATURES) + 4
 # ---- model inputs ---------------------------------------------------------------------
 
 
-def si_rows(inp: ArticleInputs, k: int = 1) -> np.ndarray:
+def si_rows(inp: ArticleInputs, k: int = 1, lo: int = 0, hi: int | None = None) -> np.ndarray:
     """Span-finder input of every wordpiece: itself, ``k`` neighbours each side (zeros
-    across a sentence boundary), its sentence's mean row and the article vector."""
-    x = inp.x
+    across a sentence boundary), its sentence's mean row and the article vector.
+
+    ``lo``/``hi``: only rows ``[lo, hi)``, which must start and end at sentence
+    boundaries (neighbours never cross one, so the rows are those of the whole matrix).
+    """
+    x = inp.x[lo:hi]
     n = len(x)
-    so = inp.sent_of
+    so = inp.sent_of[lo:hi]
     parts = [x]
     for d in range(1, k + 1):
         prev = np.zeros_like(x)
@@ -417,8 +421,8 @@ def si_rows(inp: ArticleInputs, k: int = 1) -> np.ndarray:
         parts += [prev, nxt]
     sent_mean = np.zeros_like(x)
     for a, b in inp.sent_rows:
-        if b > a:
-            sent_mean[a:b] = x[a:b].mean(axis=0)
+        if b > a and lo <= a and (hi is None or b <= hi):
+            sent_mean[a - lo : b - lo] = x[a - lo : b - lo].mean(axis=0)
     parts += [sent_mean, np.repeat(inp.article_vec[None, :], n, axis=0)]
     return np.concatenate(parts, axis=1).astype(np.float32)
 
@@ -561,6 +565,10 @@ class SpanTextModel:
         return _softmax(self.features(texts) @ self.coef + self.bias)
 
 
+#: Wordpiece rows the span finder scores at a time (at least; whole sentences).
+PIECE_BLOCK = 4096
+
+
 class TechniqueModel:
     """The shipped span finder (SI) and span labeller (TC), in numpy."""
 
@@ -581,8 +589,23 @@ class TechniqueModel:
         self.text_weight = float(config.get("tc_text_weight", 0.0)) if text_vocab else 0.0
 
     def piece_probs(self, inp: ArticleInputs) -> np.ndarray:
-        """(n, 3) probabilities of Outside, Begin, Inside for each wordpiece row."""
-        return self.si(si_rows(inp, self.k)) if len(inp.x) else np.zeros((0, 3), np.float32)
+        """(n, 3) probabilities of Outside, Begin, Inside for each wordpiece row.
+
+        The span-finder input is about 2,500 floats per wordpiece: built for a whole long
+        article at once it took GBs (1.3 GB at 200 KB). Rows are independent, so they are
+        built and scored a run of whole sentences at a time.
+        """
+        if not len(inp.x):
+            return np.zeros((0, 3), np.float32)
+        out = []
+        lo = 0
+        for _, b in inp.sent_rows:
+            if b - lo >= PIECE_BLOCK:
+                out.append(self.si(si_rows(inp, self.k, lo, int(b))))
+                lo = int(b)
+        if lo < len(inp.x) or not out:
+            out.append(self.si(si_rows(inp, self.k, lo, None)))
+        return np.concatenate(out) if len(out) > 1 else out[0]
 
     def find_spans(self, inp: ArticleInputs) -> list[tuple[int, int, float]]:
         """Character spans ``(start, end, score)`` of propaganda, from the wordpiece tags."""

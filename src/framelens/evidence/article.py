@@ -8,13 +8,14 @@ run when a claim is a whole sentence, which is what the ``claims`` analyzer emit
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..model import Claim
 from ..nlp.embedder import TokenFeatures
-from ..nlp.features import sentence_features
+from ..nlp.features import SentenceFeatures, sentence_features
 from .nli import Statement, statements
 from .rules import make_side
 
@@ -37,8 +38,15 @@ def actor_tokens(ctx: Context) -> dict[int, str]:
     return out
 
 
-def _tokens_for(ctx: Context, start: int, end: int) -> TokenFeatures | None:
-    for sf in sentence_features(ctx):
+def _tokens_for(
+    ctx: Context, feats: list[SentenceFeatures], ends: list[int], start: int, end: int
+) -> TokenFeatures | None:
+    # The first sentence holding [start, end): none ends before ``end`` (``ends`` is sorted,
+    # so bisection skips them; a scan from the first sentence per claim is quadratic).
+    for k in range(bisect_left(ends, end), len(feats)):
+        sf = feats[k]
+        if sf.start > start:
+            break
         if sf.start <= start and end <= sf.end:
             whole = ctx.text[sf.start : sf.end].strip() == ctx.text[start:end].strip()
             rows = np.arange(len(sf.offsets)) if whole else sf.token_rows(start, end)
@@ -69,6 +77,8 @@ def claim_statements(
     if actor_of is None:
         actor_of = actor_tokens(ctx)
     reuse = ctx.settings.embedder in MINILM
+    feats = sentence_features(ctx) if reuse else []
+    ends = [sf.end for sf in feats]
     out = []
     for claim in claims:
         judged = claim.content or claim.span
@@ -78,6 +88,6 @@ def claim_statements(
             out.append(statements([judged.text], ctx.settings.spacy_model)[0])
             continue
         text = ctx.text[span.start_char : span.end_char]
-        tokens = _tokens_for(ctx, span.start_char, span.end_char) if reuse else None
+        tokens = _tokens_for(ctx, feats, ends, span.start_char, span.end_char) if reuse else None
         out.append(Statement(text, make_side(span, actor_of), tokens))
     return out

@@ -17,6 +17,7 @@ from ..config import Settings
 from ..errors import FramelensError, InputError
 from ..ingest import SUPPORTED, iter_file, read_bytes
 from ..ingest.normalize import normalize_text
+from ..ingest.walk import iter_files
 from ..model import Failure, content_id
 
 PDF_SUFFIXES = {".pdf"}
@@ -112,16 +113,8 @@ def read_documents(
         if not path.is_dir():
             yield from _from_file(path, settings)
             continue
-        for file in sorted(p for p in path.rglob("*") if p.is_file()):
-            if file.name.startswith("."):
-                continue
-            if file.suffix.lower() in SUPPORTED | PDF_SUFFIXES:
-                yield from _from_file(file, settings)
+        for file in iter_files(path, SUPPORTED | PDF_SUFFIXES, "evidence"):
+            if isinstance(file, Failure):
+                yield file  # skipped, with the reason
             else:
-                yield Failure(
-                    source=str(file),
-                    stage="evidence",
-                    code="E107",
-                    message=f"{file} has an unsupported extension {file.suffix!r}",
-                    fix=f"use one of {', '.join(sorted(SUPPORTED | PDF_SUFFIXES))}",
-                )
+                yield from _from_file(file, settings)

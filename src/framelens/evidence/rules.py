@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..analyzers import quantities
 from ..analyzers._syntax import partitive_of
+from ..nlp.features import span_ents
 
 if TYPE_CHECKING:
     from spacy.tokens import Span as SpacySpan
@@ -379,7 +380,7 @@ def _attribution(
 
 def _quantities(span: SpacySpan, side: Side) -> None:
     base = span.start
-    for ent in span.ents:
+    for ent in span_ents(span):
         toks = frozenset(t.i - base for t in ent)
         if ent.label_ in ("DATE", "TIME"):
             low = ent.text.lower()

@@ -16,8 +16,10 @@ from typing import Any
 from ..config import Settings, load_settings
 from ..errors import FramelensError, InputError, LanguageError, short_repr
 from ..model import Article, Failure
+from .htmltree import parse_deep_html
 from .lang import detect_language
 from .normalize import normalize_text
+from .walk import iter_files
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -128,9 +130,16 @@ def article_from_html(
     """Extract main text and metadata from HTML with trafilatura."""
     import trafilatura
 
-    doc = trafilatura.bare_extraction(
-        html, with_metadata=True, include_comments=False, include_tables=False
-    )
+    def extract(page: Any) -> Any:
+        return trafilatura.bare_extraction(
+            page, with_metadata=True, include_comments=False, include_tables=False
+        )
+
+    deep = parse_deep_html(html, source)  # None: an ordinary page, trafilatura parses it
+    try:
+        doc = extract(html if deep is None else deep)
+    except RecursionError:  # trafilatura recurses per level of some nestings (lists)
+        doc = extract(parse_deep_html(html, source, flatten=True))
     settings = settings or load_settings()
     text = getattr(doc, "text", None) if doc is not None else None
     if not text or len(text.strip()) < settings.min_chars:
@@ -173,12 +182,50 @@ def _record_to_article(record: Any, settings: Settings, force: bool, source: str
         return article_from_html(record["html"], settings, force=force, source=source, **meta)
     if isinstance(record.get("text"), str):
         return make_article(record["text"], settings, force=force, source=source, **meta)
+    for key in ("text", "html"):
+        if key in record:
+            raise InputError(
+                f"{source} has a {key!r} field of the wrong type: a JSON "
+                f"{_json_type(record[key])} ({short_repr(record[key], 40)}), not a string",
+                fix=f'give "{key}" as a string of the article\'s {key}',
+                value=source,
+                code="E106",
+            )
     raise InputError(
         f"{source} has no 'text' or 'html' field (keys: {', '.join(sorted(record)) or 'none'})",
         fix='give each record a "text" or "html" string',
         value=source,
         code="E106",
     )
+
+
+def _parse_json(text: str, source: str, fix: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        where = f" at line {exc.lineno}" if "\n" in text.strip() else ""
+        raise InputError(
+            f"{source} is not valid JSON ({exc.msg}{where})", fix=fix, value=source, code="E106"
+        ) from None
+    except RecursionError:
+        raise InputError(
+            f"{source} nests JSON arrays or objects too deep to read",
+            fix=fix,
+            value=source,
+            code="E106",
+        ) from None
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, dict):
+        return "object"
+    return "array" if isinstance(value, list) else type(value).__name__
 
 
 def read_bytes(path: Path, settings: Settings) -> bytes:
@@ -217,15 +264,9 @@ def _load_file(path: Path, settings: Settings, force: bool) -> Iterator[Article 
     if suffix in JSONL_SUFFIXES or suffix in JSON_SUFFIXES:
         text = _decode(data, source)
         if suffix in JSON_SUFFIXES:
-            try:
-                parsed = json.loads(text)
-            except json.JSONDecodeError as exc:
-                raise InputError(
-                    f"{source} is not valid JSON ({exc.msg} at line {exc.lineno})",
-                    fix="fix the JSON, or give one article per line in a .jsonl file",
-                    value=source,
-                    code="E106",
-                ) from None
+            parsed = _parse_json(
+                text, source, "fix the JSON, or give one article per line in a .jsonl file"
+            )
             records = parsed if isinstance(parsed, list) else [parsed]
             numbered = [
                 (f"{source}[{i}]" if len(records) > 1 else source, r) for i, r in enumerate(records)
@@ -239,15 +280,7 @@ def _load_file(path: Path, settings: Settings, force: bool) -> Iterator[Article 
         for src, record in numbered:
             try:
                 if isinstance(record, str):
-                    try:
-                        record = json.loads(record)
-                    except json.JSONDecodeError as exc:
-                        raise InputError(
-                            f"{src} is not valid JSON ({exc.msg})",
-                            fix="give one JSON object per line",
-                            value=src,
-                            code="E106",
-                        ) from None
+                    record = _parse_json(record, src, "give one JSON object per line")
                 yield _record_to_article(record, settings, force, src)
             except FramelensError as exc:
                 yield Failure.from_error(src, "ingest", exc)
@@ -282,8 +315,14 @@ def iter_articles(
         if not path.is_dir():
             yield from iter_file(path, settings, force=force)
             continue
-        files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
-        if not files:
+        empty = True
+        for file in iter_files(path, SUPPORTED, "ingest"):
+            empty = False
+            if isinstance(file, Failure):
+                yield file  # skipped, with the reason
+            else:
+                yield from iter_file(file, settings, force=force)
+        if empty:
             yield Failure(
                 source=str(path),
                 stage="ingest",
@@ -291,17 +330,6 @@ def iter_articles(
                 message=f"directory {str(path)!r} contains no files",
                 fix="give a directory with .txt, .html or .jsonl files",
             )
-        for file in files:
-            if file.suffix.lower() in SUPPORTED:
-                yield from iter_file(file, settings, force=force)
-            else:
-                yield Failure(
-                    source=str(file),
-                    stage="ingest",
-                    code="E107",
-                    message=f"{file} has an unsupported extension {file.suffix!r}",
-                    fix=f"use one of {', '.join(sorted(SUPPORTED))}",
-                )
 
 
 def read_article(

@@ -134,15 +134,20 @@ class OnnxMiniLM:
                 h = hidden[j, : len(ids)]
                 sums[i] += h.sum(axis=0)
                 counts[i] += len(ids)
-                pieces[i].append((order[b + j], h[1:-1]))
+                # A copy, so the padded batch output is freed with the batch: views kept
+                # every batch of a long article alive until the end (0.5 GB at 1 MB).
+                pieces[i].append((order[b + j], h[1:-1].copy()))
         out: list[TokenFeatures] = []
         for i, enc in enumerate(encs):
             parts = [h for _, h in sorted(pieces[i], key=lambda x: x[0])]
-            hidden_i = np.concatenate(parts, axis=0) if parts else np.zeros((0, self.dim))
+            if len(parts) == 1:
+                hidden_i = parts[0]
+            else:
+                hidden_i = np.concatenate(parts, axis=0) if parts else np.zeros((0, self.dim))
             pooled = sums[i] / max(counts[i], 1)
             pooled /= max(float(np.linalg.norm(pooled)), 1e-12)
             offsets = [(int(a), int(b)) for a, b in enc.offsets][: len(hidden_i)]
-            out.append(TokenFeatures(hidden_i.astype(np.float32), offsets, pooled))
+            out.append(TokenFeatures(hidden_i.astype(np.float32, copy=False), offsets, pooled))
         return out
 
 
@@ -216,4 +221,13 @@ def load_embedder(spec: str) -> Embedder:
                 value=spec,
             )
         return OnnxMiniLM(spec)
+    path = Path(spec).expanduser()
+    looks_like_path = spec.startswith((".", "~", "/")) or "\\" in spec or spec.count("/") > 1
+    if looks_like_path and not path.exists():
+        # Not a hub id ("org/name"): say the folder is missing, not that torch is.
+        raise ModelError(
+            f"embedder folder {spec!r} does not exist",
+            fix="give a local sentence-transformers model folder, or embedder = 'minilm-int8'",
+            value=spec,
+        )
     return SentenceTransformerEmbedder(spec)

@@ -39,9 +39,11 @@ from __future__ import annotations
 
 import functools
 import json
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -109,10 +111,30 @@ def _vector_dim(sents: Sequence[SentenceFeatures]) -> int:
     return DIM
 
 
-def _sentence_index(sents: Sequence[SentenceFeatures], start: int, end: int) -> int:
-    """Index of the sentence that holds most of ``[start, end)`` (first one on ties)."""
+def _sorted_ends(sents: Sequence[SentenceFeatures]) -> list[int] | None:
+    """Each sentence's end, when they ascend (an article's sentences always do)."""
+    ends = [s.end for s in sents]
+    return ends if all(a <= b for a, b in pairwise(ends)) else None
+
+
+def _sentence_index(
+    sents: Sequence[SentenceFeatures], start: int, end: int, ends: Sequence[int] | None = None
+) -> int:
+    """Index of the sentence that holds most of ``[start, end)`` (first one on ties).
+
+    ``ends`` (each sentence's end, ascending) lets the scan start near the mention instead
+    of at the first sentence (a scan per mention from the start is quadratic): sentences
+    wholly before the mention overlap it the less the earlier they end, so none before the
+    first one ending where the last of them ends can win.
+    """
+    lo = 0
+    if ends is not None:
+        last_before = bisect_right(ends, start) - 1
+        if last_before > 0:
+            lo = bisect_left(ends, ends[last_before])
     best, overlap = 0, -1
-    for i, s in enumerate(sents):
+    for i in range(lo, len(sents)):
+        s = sents[i]
         o = min(end, s.end) - max(start, s.start)
         if o > overlap:
             best, overlap = i, o
@@ -182,8 +204,9 @@ def mention_features(
         return out
     sent_vader: dict[int, list[float]] = {}
     zero = np.zeros(dim, dtype=np.float32)
+    ends = _sorted_ends(sents)
     for row, (start, end) in enumerate(spans):
-        sf = sents[_sentence_index(sents, start, end)]
+        sf = sents[_sentence_index(sents, start, end, ends)]
         h = np.asarray(sf.hidden, dtype=np.float32)
         n = len(h)
         hit = (sf.offsets[:, 0] < end) & (sf.offsets[:, 1] > start) if n else np.zeros(0, bool)
@@ -259,8 +282,9 @@ def bow_features(
     +0.05 with the parse vectors).
     """
     out: list[set[str]] = []
+    ends = _sorted_ends(sents)
     for start, end in spans:
-        sf = sents[_sentence_index(sents, start, end)] if sents else None
+        sf = sents[_sentence_index(sents, start, end, ends)] if sents else None
         sent = doc.char_span(sf.start, sf.end, alignment_mode="expand") if sf else None
         toks, gov = _governor(doc, start, end)
         inside = set(toks)
@@ -328,8 +352,9 @@ def mention_windows(
     """One ``Window`` per mention: its sentence's wordpieces, at most ``MAX_PIECES`` of
     them, centred on the mention when the sentence is longer."""
     out = []
+    ends = _sorted_ends(sents)
     for start, end in spans:
-        si = _sentence_index(sents, start, end)
+        si = _sentence_index(sents, start, end, ends)
         offs = sents[si].offsets
         n = len(offs)
         hit = (offs[:, 0] < end) & (offs[:, 1] > start) if n else np.zeros(0, dtype=bool)

@@ -1,23 +1,29 @@
 """Markdown and plain-text summaries of an ``Analysis``.
 
-Article text is hostile input: Markdown renderers pass raw HTML through, so
-every piece of article text is HTML-escaped and table cells lose ``|`` and
-newlines.
+Everything from the record is hostile input, not only the article text: an analysis
+JSON may be tampered with, so names, types, technique names, labels and the pipeline's
+keys and values are escaped too. Markdown renderers pass raw HTML through, so every
+field goes through ``_cell``: HTML-escaped, Markdown's own markup characters
+backslash-escaped (no injected links, emphasis or code spans), and no ``|`` or newline
+to break a table.
 """
 
 from __future__ import annotations
 
 import html
+import re
 
 from ..model import Analysis
 from . import summaries
 
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
 
-def _cell(text: str, limit: int = 120) -> str:
-    text = " ".join(text.split())
+
+def _cell(value: object, limit: int = 120) -> str:
+    text = " ".join(str(value).split())
     if len(text) > limit:
         text = text[: limit - 1] + "…"
-    return html.escape(text, quote=False).replace("|", "\\|").replace("`", "\\`")
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
 
 def _pct(x: float) -> str:
@@ -38,7 +44,7 @@ def render_markdown(analysis: Analysis) -> str:
         )
         if v
     ]
-    meta.append(f"**id:** `{a.id}` · **words:** {len(a.text.split())}")
+    meta.append(f"**id:** {_cell(a.id)} · **words:** {len(a.text.split())}")
     out += [" · ".join(meta), ""]
     out.append("Findings: " + ", ".join(f"{n} {k}" for k, n in summaries.counts(analysis).items()))
     out.append("")
@@ -52,11 +58,14 @@ def render_markdown(analysis: Analysis) -> str:
         ]
         for act in sorted(analysis.actors, key=lambda x: -x.prominence):
             labels = ", ".join(sorted({f"{lb.lemma} ({lb.class_})" for lb in act.labels}))
-            senti = f"{act.sentiment.label} {act.sentiment.score:.2f}" if act.sentiment else ""
+            senti = (
+                f"{_cell(act.sentiment.label)} {act.sentiment.score:.2f}" if act.sentiment else ""
+            )
             aliases = f" (also: {', '.join(act.aliases)})" if act.aliases else ""
             aliases += " (only in quotes)" if act.only_quoted else ""
             out.append(
-                f"| {_cell(act.name + aliases)} | {act.type} | {_pct(act.first_mention.relative)} "
+                f"| {_cell(act.name + aliases)} | {_cell(act.type)} "
+                f"| {_pct(act.first_mention.relative)} "
                 f"| {act.mention_count} | {act.prominence:.2f} | {_cell(labels)} | {senti} |"
             )
         out.append("")
@@ -72,7 +81,7 @@ def render_markdown(analysis: Analysis) -> str:
         for row in speakers:
             kinds = ", ".join(f"{k} {n}" for k, n in row.counts.most_common())
             out.append(
-                f"| {_cell(row.name)} | {row.total} | {kinds} | "
+                f"| {_cell(row.name)} | {row.total} | {_cell(kinds)} | "
                 f"{_cell('; '.join(row.descriptions))} | "
                 f"{_cell(', '.join(row.cues))} |"
             )
@@ -82,7 +91,7 @@ def render_markdown(analysis: Analysis) -> str:
         out += ["## Quotes", ""]
         for q in quotes:
             who = summaries.speaker_names(q)
-            out.append(f"- **{_cell(who)}** ({q.kind}): “{_cell(q.content.text, 200)}”")
+            out.append(f"- **{_cell(who)}** ({_cell(q.kind)}): “{_cell(q.content.text, 200)}”")
         out.append("")
     scare = summaries.scare_terms(analysis)
     if scare:
@@ -96,7 +105,7 @@ def render_markdown(analysis: Analysis) -> str:
             flags = "".join([" (negated)" if r.negated else "", " (hedged)" if r.hedged else ""])
             via = "".join(f" (pronoun for “{_cell(m.text)}”)" for m in r.antecedents)
             out.append(
-                f"- {_cell(names.get(r.source, r.source))} **{r.type}** "
+                f"- {_cell(names.get(r.source, r.source))} **{_cell(r.type)}** "
                 f"{_cell(names.get(r.target, r.target))}{flags}: “{_cell(r.span.text)}”{via}"
             )
         out.append("")
@@ -110,10 +119,11 @@ def render_markdown(analysis: Analysis) -> str:
             )
             out.append("")
         for tech, n in summaries.technique_counts(analysis).most_common():
-            out.append(f"- **{tech}** × {n} — {summaries.TECHNIQUE_DEFINITIONS.get(tech, '')}")
+            definition = summaries.TECHNIQUE_DEFINITIONS.get(tech, "")
+            out.append(f"- **{_cell(tech)}** × {n} — {_cell(definition, 400)}")
         out += ["", "| technique | span | score |", "|---|---|---|"]
         for t in analysis.techniques:
-            out.append(f"| {t.technique} | {_cell(t.span.text)} | {t.score:.2f} |")
+            out.append(f"| {_cell(t.technique)} | {_cell(t.span.text)} | {t.score:.2f} |")
         out.append("")
 
     if analysis.claims:
@@ -126,7 +136,7 @@ def render_markdown(analysis: Analysis) -> str:
                 out.append(f"  - source: {who} · checked: “{_cell(c.content.text, 300)}”")
             for v in c.verdicts:
                 out.append(
-                    f"  - **{v.label}** ({v.score:.2f}) by {_cell(v.collection)}/"
+                    f"  - **{_cell(v.label)}** ({v.score:.2f}) by {_cell(v.collection)}/"
                     f"{_cell(v.passage.doc)}: “{_cell(v.passage.text, 200)}”"
                 )
         out.append("")
@@ -139,7 +149,8 @@ def render_markdown(analysis: Analysis) -> str:
         out.append("")
     if analysis.warnings:
         out += ["## Warnings", ""] + [f"- {_cell(w, 300)}" for w in analysis.warnings] + [""]
-    out.append("_Pipeline: " + ", ".join(f"{k} {v}" for k, v in analysis.pipeline.items()) + "_")
+    steps = ", ".join(f"{_cell(k)} {_cell(v)}" for k, v in analysis.pipeline.items())
+    out.append(f"_Pipeline: {steps}_")
     return "\n".join(out) + "\n"
 
 

@@ -1,0 +1,63 @@
+"""`framelens eval outlets`: the pieces that can be checked without the dataset."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from framelens.eval.basil import BasilArticle, BasilSpan
+from framelens.eval.outlets import _lexical_recall, _loeo, blank_outlet_marks
+from framelens.model import Actor, Analysis, Article, FirstMention, Label, Span, Technique
+
+
+def test_site_names_and_bylines_are_blanked_in_place() -> None:
+    text = "By Jane Roe\nWASHINGTON (Fox News) - The senator told The New York Times on Monday."
+    out = blank_outlet_marks(text)
+    assert len(out) == len(text)
+    assert "Fox" not in out and "New York Times" not in out and "Jane Roe" not in out
+    assert "The senator told" in out and out.index("senator") == text.index("senator")
+
+
+def test_leave_one_event_out_learns_a_real_signal_and_not_noise() -> None:
+    rng = np.random.default_rng(7)
+    outlets = np.array(["a", "b", "c"] * 30)
+    groups = np.repeat(np.arange(30), 3)
+    signal = np.stack([(outlets == o).astype(float) for o in "abc"], axis=1)
+    x = signal * 2.0 + rng.normal(size=(90, 3))
+    hits, assigned = _loeo(x, outlets, groups, 1.0)
+    assert hits.mean() > 0.8 and assigned.mean() >= hits.mean() - 0.05
+    noise = rng.normal(size=(90, 3))
+    hits, _ = _loeo(noise, outlets, groups, 1.0)
+    assert hits.mean() < 0.6
+
+
+def test_lexical_recall_counts_spans_overlapped_by_labels_or_techniques() -> None:
+    text = "The brutal regime shelled the town. Officials said the vote was fair."
+    item = BasilArticle(
+        event="e1",
+        outlet="nyt",
+        title="t",
+        date=None,
+        url=None,
+        text=text,
+        spans=[
+            BasilSpan(start=4, end=10, text="brutal", bias="lex"),
+            BasilSpan(start=59, end=63, text="fair", bias="lex"),
+            BasilSpan(start=0, end=3, text="The", bias="inf"),
+        ],
+    )
+    actor = Actor(
+        id="regime",
+        name="regime",
+        type="organisation",
+        first_mention=FirstMention(start=11, relative=0.15),
+        mention_count=1,
+        labels=[Label(span=Span.of(text, 4, 10), lemma="brutal", **{"class": "delegitimizing"})],
+    )
+    analysis = Analysis(
+        article=Article(text=text, source="basil/e1/nyt"),
+        actors=[actor],
+        techniques=[Technique(span=Span.of(text, 36, 45), technique="Loaded_Language", score=0.5)],
+    )
+    out = _lexical_recall([item], {"basil/e1/nyt": analysis})
+    assert out["nyt"]["spans"] == 2 and out["nyt"]["recall"] == 0.5
+    assert out["nyt"]["by_labels"] == 0.5 and out["nyt"]["by_techniques"] == 0.0
