@@ -339,3 +339,20 @@ def test_rerun_replaces_failure_records(tmp_path: Path) -> None:
     res = runner.invoke(app, ["ingest", str(src), "--db", db, "-a", "actors"])
     assert "1 stored, 1 already done, 1 failed" in res.output
     assert Store(db).stats()["failures"] == 1
+
+
+def test_a_full_output_device_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full on this system")
+    with open("/dev/full", "w") as full:
+        r = subprocess.run(
+            [sys.executable, "-m", "framelens.cli", "config"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=tmp_path,
+            timeout=120,
+        )
+    assert r.returncode == 2, r.stderr
+    assert "No space left" in r.stderr and "Traceback" not in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import sys
@@ -15,7 +16,7 @@ import typer
 from . import __version__
 from .config import SETTINGS, Settings, load_settings
 from .display import mask_url, terminal_safe
-from .errors import ConfigError, FramelensError, unwritable
+from .errors import ConfigError, FramelensError, os_reason, unwritable
 from .model import Analysis, Failure
 
 app = typer.Typer(
@@ -1097,14 +1098,28 @@ def main() -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG):
+            _internal(exc)
+        # stdout or an output file the system would not take more of (a full disk, /dev/full)
+        with contextlib.suppress(OSError):
+            _err(
+                f"error: E109 could not write the output: {os_reason(exc)} — free some space or "
+                "write somewhere else (-o PATH)"
+            )
+        sys.exit(2)
     except Exception as exc:
-        if os.environ.get("FRAMELENS_DEBUG"):
-            raise
-        _err(
-            f"error: internal error {type(exc).__name__}: {exc} "
-            "(set FRAMELENS_DEBUG=1 for a traceback, and please report it)"
-        )
-        sys.exit(3)
+        _internal(exc)
+
+
+def _internal(exc: Exception) -> None:
+    if os.environ.get("FRAMELENS_DEBUG"):
+        raise exc
+    _err(
+        f"error: internal error {type(exc).__name__}: {exc} "
+        "(set FRAMELENS_DEBUG=1 for a traceback, and please report it)"
+    )
+    sys.exit(3)
 
 
 if __name__ == "__main__":
