@@ -14,10 +14,11 @@ from typing import Annotated, Any
 import typer
 
 from . import __version__
+from .analysis_files import read_analyses
 from .config import SETTINGS, Settings, load_settings
 from .display import mask_url, terminal_safe
 from .errors import ConfigError, FramelensError, os_reason, unwritable
-from .model import Analysis, Failure
+from .model import Failure
 
 app = typer.Typer(
     add_completion=False,
@@ -185,7 +186,7 @@ def report(
     """Re-render a stored analysis without re-running NLP."""
     from .reports import render
 
-    analyses = list(_read_analyses(analysis_file))
+    analyses = list(read_analyses(analysis_file))
     if len(analyses) != 1 and fmt == "html":
         raise ConfigError(
             f"{analysis_file} holds {len(analyses)} analyses; a page shows one",
@@ -211,33 +212,6 @@ def _make_dir(folder: Path, target: Path) -> None:
         raise unwritable(target, exc) from None
     if not os.access(folder, os.W_OK):
         raise unwritable(target, PermissionError(13, "the folder is not writable", str(folder)))
-
-
-def _read_analyses(path: Path) -> Iterator[Analysis]:
-    from pydantic import ValidationError
-
-    from .reports import check_analysis
-
-    if not path.is_file():
-        raise FramelensError(
-            f"no such file: {str(path)!r}", fix="check the path", value=str(path), code="E100"
-        )
-    raw = path.read_text(encoding="utf-8", errors="replace").strip()
-    chunks = [raw] if raw.startswith("{") and "\n{" not in raw else raw.splitlines()
-    for n, chunk in enumerate(c for c in chunks if c.strip()):
-        try:
-            analysis = Analysis.from_json(chunk)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(x) for x in first.get("loc", ()))
-            raise FramelensError(
-                f"{path} (record {n + 1}) is not a framelens analysis: {first['msg']} at {where}",
-                fix="give the JSON written by `framelens analyze --format json`",
-                value=str(path),
-                code="E108",
-            ) from None
-        check_analysis(analysis, f"{path} (record {n + 1})" if len(chunks) > 1 else str(path))
-        yield analysis
 
 
 @app.command()

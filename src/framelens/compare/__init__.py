@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
+from ..analysis_files import looks_like_analyses, read_analyses
 from ..config import Settings, load_settings
 from ..errors import ConfigError
 from ..model import Analysis, Comparison, Failure, OutletArticles, Story
@@ -107,38 +108,6 @@ def compare_analyses(
     return out
 
 
-def _read_analysis_file(path: Path) -> list[Analysis] | None:
-    """Analysis records when ``path`` holds framelens analysis JSON, else None."""
-    if path.suffix.lower() not in (".json", ".jsonl", ".ndjson"):
-        return None
-    try:
-        with path.open(encoding="utf-8") as fh:
-            head = fh.read(200)
-    except (OSError, UnicodeDecodeError):
-        return None
-    if '"framelens.analysis/' not in head:
-        return None
-    raw = path.read_text(encoding="utf-8")
-    chunks = (
-        [raw] if raw.lstrip().startswith("{") and "\n{" not in raw.strip() else raw.splitlines()
-    )
-    out = []
-    for chunk in chunks:
-        if chunk.strip():
-            try:
-                out.append(Analysis.from_json(chunk))
-            except ValueError:
-                from ..errors import InputError
-
-                raise InputError(
-                    f"{path} looks like framelens analysis JSON but does not parse",
-                    fix="give files written by `framelens analyze --format json`",
-                    value=str(path),
-                    code="E108",
-                ) from None
-    return out
-
-
 def _expand(paths: Iterable[Path]) -> list[Path]:
     out: list[Path] = []
     for p in paths:
@@ -165,11 +134,10 @@ def compare_paths(
     analyses: list[Analysis] = []
     articles: list[Path] = []
     for p in _expand(paths):
-        found = _read_analysis_file(p) if p.is_file() else None
-        if found is None:
-            articles.append(p)
+        if p.is_file() and looks_like_analyses(p):
+            analyses.extend(read_analyses(p))
         else:
-            analyses.extend(found)
+            articles.append(p)
     failures: list[Failure] = []
     if articles:
         if pipeline is None:
