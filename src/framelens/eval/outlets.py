@@ -94,11 +94,10 @@ def analyse_basil(items: list[BasilArticle], settings: Any) -> list[Analysis]:
 def article_features(event: list[Analysis], embedder: Any) -> dict[str, dict[str, float]]:
     """Framing features of each article of one event, keyed by outlet, centred on it."""
     from ..compare import compare_analyses
-    from ..compare.context import build_context
 
     comparison = compare_analyses(event, embedder=embedder)
-    ctx = build_context(event)
-    feats: dict[str, dict[str, float]] = {o: {} for o in ctx.outlets}
+    by_id = {a.article.id: a for a in event}
+    feats: dict[str, dict[str, float]] = {o.outlet: {} for o in comparison.outlets}
     # generic (event-independent) summaries of each dimension's block
     for ref in comparison.referents:
         for outlet, labels in ref.labels.items():
@@ -124,8 +123,8 @@ def article_features(event: list[Analysis], embedder: Any) -> dict[str, dict[str
     for r in comparison.quote_reuse:
         for o in {x.outlet for x in r.outlets}:
             feats[o]["reuse"] = feats[o].get("reuse", 0.0) + 1
-    for outlet, pooled in ctx.by_outlet.items():
-        a = pooled[0]
+    for entry in comparison.outlets:
+        outlet, a = entry.outlet, by_id[entry.articles[0]]
         words = max(len(a.article.text.split()), 1)
         f = feats[outlet]
         kinds: Counter[str] = Counter(q.kind for q in a.quotes)
