@@ -11,6 +11,7 @@ share two wire quotations and leave out different facts.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -308,3 +309,11 @@ def test_a_dimension_brings_the_dimensions_it_reads(analyses: list[Analysis]) ->
     assert {"referents", "sources", "quote_reuse", "omissions"} <= set(c.dimensions)
     assert "labels" not in c.dimensions
     assert any(o.kind == "quote" for o in c.omissions[HERALD])
+
+
+def test_markdown_report_escapes_links_from_outlet_names(analyses: list[Analysis]) -> None:
+    hostile = [a.model_copy(deep=True) for a in analyses]
+    hostile[0].article.outlet = "[Wire](javascript:alert(1))"
+    md = render_comparison(compare_analyses(hostile), "md")
+    # every bracket is escaped, so no Markdown link can form
+    assert not re.search(r"(?<!\\)\]\(", md) and "\\[Wire\\]" in md

@@ -8,7 +8,6 @@ table syntax, the terminal text loses control characters.
 
 from __future__ import annotations
 
-import html
 import re
 from typing import Any
 
@@ -16,6 +15,7 @@ from markupsafe import Markup, escape
 
 from ..errors import ConfigError
 from ..model import Comparison, Referent
+from .markdown import _cell
 
 FORMATS = ("json", "md", "html", "text")
 TYPES = ("official", "military", "un_ngo", "armed_group", "civilian", "expert", "document")
@@ -39,8 +39,9 @@ def _plain(text: object, limit: int = 160) -> str:
 
 
 def _md(text: object, limit: int = 160) -> str:
-    s = _plain(text, limit)
-    return html.escape(s, quote=False).replace("|", "\\|").replace("`", "\\`").replace("*", "\\*")
+    """A Markdown cell: the analysis report's escaping (HTML and every Markdown mark, links
+    included), after the control characters are gone."""
+    return _cell(_CONTROL.sub(" ", str(text)), limit)
 
 
 def shared_referents(c: Comparison, top: int = 12) -> list[Referent]:
