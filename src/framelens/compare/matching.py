@@ -13,10 +13,11 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Sequence
 from difflib import SequenceMatcher
 from importlib import resources
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import numpy as np
 
+from ..unionfind import UnionFind
 from .context import STOP
 
 K = TypeVar("K", bound=Hashable)
@@ -34,31 +35,6 @@ CLAIM_SIMILARITY = 0.80
 def norm_words(text: str) -> list[str]:
     """Lower-case word tokens, quotation marks and punctuation dropped."""
     return _NORM_WORD.findall(text.lower().replace("’", "'"))
-
-
-class UnionFind:
-    def __init__(self) -> None:
-        self.parent: dict[Any, Any] = {}
-
-    def find(self, x: Any) -> Any:
-        self.parent.setdefault(x, x)
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def union(self, a: Any, b: Any) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            if str(ra) > str(rb):
-                ra, rb = rb, ra
-            self.parent[rb] = ra
-
-    def groups(self, items: Sequence[Any]) -> list[list[Any]]:
-        out: dict[Any, list[Any]] = defaultdict(list)
-        for x in items:
-            out[self.find(x)].append(x)
-        return list(out.values())
 
 
 def group_quotations(items: Sequence[tuple[K, str, str]]) -> list[list[K]]:

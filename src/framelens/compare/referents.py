@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..model import Comparison, Referent, ReferentMember
+from ..unionfind import UnionFind
 from .context import PARTY_TYPES, STOP, StoryContext, Unit, lemma_of, words
 
 #: Floors tuned on the team's two hand-written stories (the Sarvan examples as dev, the
@@ -222,15 +223,10 @@ def ctx_descriptors(group: list[tuple[str, str]], ctx: StoryContext) -> set[str]
 def align(ctx: StoryContext, embedder: object | None = None) -> list[Referent]:
     """Group the story's units into referents and record ``ctx.referent_of``."""
     units = sorted(ctx.units.values(), key=lambda u: u.uid)
-    parent = {u.uid: u.uid for u in units}
+    uf = UnionFind(u.uid for u in units)
+    find = uf.find
     members: dict[tuple[str, str], set[tuple[str, str]]] = {u.uid: {u.uid} for u in units}
     joined: dict[tuple[str, str], tuple[float, list[str]]] = {}
-
-    def find(x: tuple[str, str]) -> tuple[str, str]:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
 
     def outlets(root: tuple[str, str]) -> set[str]:
         return {uid[0] for uid in members[root]}
@@ -239,10 +235,8 @@ def align(ctx: StoryContext, embedder: object | None = None) -> list[Referent]:
         ra, rb = find(e.a), find(e.b)
         if ra == rb or outlets(ra) & outlets(rb):
             return False
-        if ra > rb:
-            ra, rb = rb, ra
-        parent[rb] = ra
-        members[ra] |= members.pop(rb)
+        keep, gone = uf.union(ra, rb)  # type: ignore[misc]  # distinct roots always merge
+        members[keep] |= members.pop(gone)
         for uid in (e.a, e.b):
             score, ev = joined.get(uid, (0.0, []))
             joined[uid] = (max(score, e.score), sorted({*ev, e.kind}))
