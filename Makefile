@@ -15,9 +15,10 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-# Reinstall when the dependency list or the constraints change.
+# Reinstall when the dependency list or the constraints change. The 'train' extra
+# (scikit-learn, pycountry) is for the training scripts and `eval outlets`; the tests use it.
 $(STAMP): $(PY) pyproject.toml constraints.txt
-	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev,train]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -48,6 +49,8 @@ bench: $(STAMP)
 	$(PY) bench/run.py --data $(DATA)
 	@echo
 	$(PY) bench/run.py --data $(DATA) --analyzers actors,portrayal,relations --set portrayal_model=fast
+	@echo
+	$(PY) bench/run.py --data $(DATA) --analyzers actors,quotes,relations
 	@echo
 	$(PY) bench/compare.py --data $(DATA)
 	@echo
@@ -94,7 +97,7 @@ eval-nli: $(STAMP)
 # Retraining needs the CPU build of torch (the 'torch' extra); the shipped models run in numpy.
 TRAIN_STAMP := $(VENV)/.installed-torch
 $(TRAIN_STAMP): $(STAMP)
-	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev,torch]'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev,train,torch]'
 	touch $(TRAIN_STAMP)
 
 train: train-sentiment train-techniques train-claims train-nli

@@ -35,8 +35,8 @@ from typing import Any
 import numpy as np
 
 from framelens.evidence.nli import FEATURE_NAMES, LABELS, Statement, pair_features
-from framelens.evidence.rules import lexicon, make_side
 from framelens.nlp import get_embedder, load_nlp
+from framelens.text.rules import lexicon, make_side
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "src" / "framelens" / "resources" / "nli"

@@ -31,11 +31,12 @@ from _training import torch_mod
 
 from framelens import load_settings
 from framelens.analyzers import techniques as T
-from framelens.analyzers.base import Context
+from framelens.context import Context
 from framelens.eval.ptc import load_split, merge_overlapping, si_score
 from framelens.model import Analysis, Article
 from framelens.nlp import load_nlp
 from framelens.nlp.features import sentence_features
+from framelens.nlp.heads import dequantize, quantize
 
 LABELS = list(T.TECHNIQUES)
 
@@ -473,10 +474,10 @@ def main() -> None:
     print(f"out-of-fold: SI {json.dumps(best)}; TC {json.dumps(cv)}", flush=True)
     print(f"final: {hp.members} members per network on all train articles", flush=True)
     w, vocab = fit(exs, hp)
-    stored = T.quantize(w)
+    stored = quantize(w)
     # What ships is int8/float16: check it still behaves like the float32 model.
     model_f = build_model(w, vocab, hp, best["decoding"])
-    model_q = build_model(T.dequantize(stored), vocab, hp, best["decoding"])
+    model_q = build_model(dequantize(stored), vocab, hp, best["decoding"])
     for ex in exs[:5]:
         d_si = np.abs(model_f.piece_probs(ex.inp) - model_q.piece_probs(ex.inp)).max()
         d_tc = np.abs(model_f.classify(ex.inp, ex.spans) - model_q.classify(ex.inp, ex.spans))

@@ -2,12 +2,13 @@
 
 Every sentence of five or more tokens becomes a claim with the actors mentioned in it, so
 tests of the contradiction and verdict logic do not depend on the check-worthiness model.
-Register it with ``monkeypatch.setitem(framelens.registry.analyzers._items, "claims", ...)``.
+Register it with ``monkeypatch.setitem(framelens.analyzers.analyzers._items, "claims", ...)``.
 """
 
 from __future__ import annotations
 
-from framelens.analyzers.base import Analyzer, Context
+from framelens.analyzers import Analyzer
+from framelens.context import Context
 from framelens.model import Claim, Span
 from framelens.nlp.features import sentence_features
 

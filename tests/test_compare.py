@@ -21,9 +21,9 @@ import pytest
 from framelens import Pipeline
 from framelens.compare import compare_analyses, compare_paths
 from framelens.compare.context import build_context, outlet_of
+from framelens.compare.dimensions import dimensions
 from framelens.errors import InputError
 from framelens.model import Analysis, Article, Comparison, comparison_schema
-from framelens.registry import dimensions
 from framelens.reports.comparison import render_comparison
 
 STORY = Path(__file__).resolve().parent / "data" / "story" / "tarvik.jsonl"
@@ -317,3 +317,94 @@ def test_markdown_report_escapes_links_from_outlet_names(analyses: list[Analysis
     md = render_comparison(compare_analyses(hostile), "md")
     # every bracket is escaped, so no Markdown link can form
     assert not re.search(r"(?<!\\)\]\(", md) and "\\[Wire\\]" in md
+
+
+@pytest.mark.slow
+def test_cli_compare_reads_a_batch_output_narrowed_to_a_story(
+    tmp_path: Path, analyses: list[Analysis], comparison: Comparison
+) -> None:
+    from framelens.batch.writer import Output, write_partition
+    from framelens.corpus import Store
+    from framelens.model import Story
+
+    out = tmp_path / "batch-out"
+    # a corpus: the Tarvik story plus an unrelated article of another outlet and date
+    other = analyses[0].model_copy(deep=True)
+    other.article.id = "zz-unrelated"
+    other.article.outlet = "Elsewhere Daily"
+    other.article.published = "2019-01-01"
+    parts = [("p1", analyses[:3]), ("p2", [*analyses[3:], other])]
+    for pid, items in parts:
+        counts = write_partition(out, pid, [(a.article.id, a) for a in items])
+        Output(out).record(pid, counts, [a.article.id for a in items])
+    db = f"sqlite:///{tmp_path / 's.db'}"
+    store = Store(db)
+    ids = sorted(a.article.id for a in analyses)
+    store.save_story(Story(id="tarvik-story", title="Tarvik", articles=ids, method="manual"))
+    store.engine.dispose()
+
+    r = _cli("compare", str(out), "--story", "tarvik", "--db", db, "-f", "json", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data["story"]["id"] == "tarvik-story"
+    assert sorted(o["outlet"] for o in data["outlets"]) == sorted(
+        o.outlet for o in comparison.outlets
+    )
+    # the same referents as comparing the analyses directly: Parquet keeps them whole
+    assert sorted(r["name"] for r in data["referents"]) == sorted(
+        r.name for r in comparison.referents
+    )
+    # narrowed by outlet instead: only those two outlets are compared
+    two = sorted(o.outlet for o in comparison.outlets)[:2]
+    args = [x for o in two for x in ("--outlet", o)]
+    r = _cli("compare", str(out), *args, "-f", "json", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert sorted(o["outlet"] for o in json.loads(r.stdout)["outlets"]) == two
+    # a date filter that leaves one outlet is refused in one line
+    r = _cli("compare", str(out), "--until", "2019-12-31", cwd=tmp_path)
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    r = _cli("compare", str(out), "--since", "last week", cwd=tmp_path)
+    assert r.returncode == 2 and "YYYY-MM-DD" in r.stderr
+    # filters without a batch output are refused too
+    r = _cli("compare", str(STORY), "--outlet", "x", cwd=tmp_path)
+    assert r.returncode == 2 and "batch" in r.stderr
+
+
+def test_stored_vectors_let_a_stored_story_compare_without_the_model(
+    tmp_path: Path, analyses: list[Analysis], comparison: Comparison
+) -> None:
+    from framelens.compare import cached_embedder, embed_ahead, texts_to_embed
+    from framelens.corpus import Store
+    from framelens.nlp.embedder import CachedEmbedder, embedder_id, load_embedder
+
+    store = Store(f"sqlite:///{tmp_path / 'v.db'}")
+    ahead = cached_embedder(store, "minilm-int8")
+    n = embed_ahead(analyses, ahead)
+    assert n == len({t for a in analyses for t in texts_to_embed(a)}) > 10
+    assert ahead.misses == n and ahead.hits == 0
+    # masked contexts: the party's own name is never in them
+    assert any(" X " in f" {t} " for t in texts_to_embed(analyses[0]))
+
+    def no_model() -> object:
+        raise AssertionError("the model was loaded although every vector was stored")
+
+    cached = CachedEmbedder(
+        no_model,  # type: ignore[arg-type]
+        embedder_id("minilm-int8"),
+        store.get_text_vectors,
+        store.save_text_vectors,
+    )
+    again = compare_analyses(analyses, embedder=cached)
+    assert cached.hits > 0 and cached.misses == 0
+    assert [(r.name, sorted(r.members)) for r in again.referents] == [
+        (r.name, sorted(r.members)) for r in comparison.referents
+    ]
+    assert [r.text for r in again.quote_reuse] == [r.text for r in comparison.quote_reuse]
+    # stored vectors are the model's own, and a second save keeps one row per text
+    texts = sorted(texts_to_embed(analyses[1]))[:4]
+    direct = load_embedder("minilm-int8").encode(texts)
+    assert (cached.encode(texts) @ direct.T).diagonal().min() > 0.99
+    store.save_text_vectors(cached.name, {"k": direct[0].tobytes()})
+    store.save_text_vectors(cached.name, {"k": direct[1].tobytes()})
+    assert store.get_text_vectors(["k"], cached.name)["k"] == direct[0].tobytes()
+    store.engine.dispose()

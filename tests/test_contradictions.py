@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from framelens import Pipeline, load_settings
+from framelens.analyzers import analyzers as registry
 from framelens.analyzers.contradictions import (
     MODEL_THRESHOLD,
     Candidate,
@@ -22,11 +23,10 @@ from framelens.analyzers.contradictions import (
     candidate_pairs,
     decide,
 )
-from framelens.evidence.rules import RuleHit, make_side
 from framelens.ingest import make_article
 from framelens.model import Analysis, Claim, Span
 from framelens.nlp import load_nlp
-from framelens.registry import analyzers as registry
+from framelens.text.rules import RuleHit, make_side
 
 from .claims_stub import EverySentenceClaims
 

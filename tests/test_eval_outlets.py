@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from framelens.errors import ModelError
 from framelens.eval.basil import BasilArticle, BasilSpan
 from framelens.eval.outlets import _lexical_recall, _loeo, blank_outlet_marks
 from framelens.model import Actor, Analysis, Article, FirstMention, Label, Span, Technique
@@ -61,3 +63,25 @@ def test_lexical_recall_counts_spans_overlapped_by_labels_or_techniques() -> Non
     out = _lexical_recall([item], {"basil/e1/nyt": analysis})
     assert out["nyt"]["spans"] == 2 and out["nyt"]["recall"] == 0.5
     assert out["nyt"]["by_labels"] == 0.5 and out["nyt"]["by_techniques"] == 0.0
+
+
+def test_adjusted_rand_index_without_scikit_learn() -> None:
+    from framelens.eval.basil import adjusted_rand_score
+
+    # scikit-learn's documented values (its adjusted_rand_score), and its degenerate cases.
+    assert adjusted_rand_score(list("aabb"), list("aabb")) == 1.0
+    assert adjusted_rand_score(list("aabb"), list("bbaa")) == 1.0  # names do not matter
+    assert adjusted_rand_score(list("aabb"), list("aabc")) == 0.5714285714285714
+    assert adjusted_rand_score(list("aaaa"), list("abcd")) == 0.0
+    assert adjusted_rand_score(list("aabb"), list("abab")) == -0.5
+    assert adjusted_rand_score([], []) == 1.0
+
+
+def test_outlet_classifier_needs_the_train_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "sklearn.linear_model", None)  # as if not installed
+    x = np.zeros((6, 2))
+    with pytest.raises(ModelError, match="needs scikit-learn") as info:
+        _loeo(x, np.array(list("abcabc")), np.array([0, 0, 0, 1, 1, 1]), 1.0)
+    assert info.value.code == "E300" and "framelens[train]" in info.value.fix

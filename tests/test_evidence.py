@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from framelens import NotFound, Pipeline, load_settings
+from framelens.analyzers import analyzers as registry
 from framelens.cli import app
 from framelens.corpus import MIGRATIONS, Store
 from framelens.errors import ConfigError
@@ -17,7 +18,6 @@ from framelens.evidence.index import EvidenceIndex, fts_query, rrf
 from framelens.evidence.passages import MAX_SENTENCES, make_passages, split_sentences
 from framelens.ingest import make_article
 from framelens.model import Analysis, Failure
-from framelens.registry import analyzers as registry
 
 from .claims_stub import EverySentenceClaims
 

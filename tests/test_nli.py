@@ -21,8 +21,8 @@ from framelens.evidence.nli import (
     load_nli,
     statements,
 )
-from framelens.evidence.rules import RuleHit, Side, check_rules, make_side
 from framelens.nlp import load_nlp
+from framelens.text.rules import RuleHit, Side, check_rules, make_side
 
 from .conftest import DATA
 

@@ -9,11 +9,12 @@ import jsonschema
 import pytest
 
 from framelens import ConfigError, Pipeline, load_settings
-from framelens.analyzers.base import Analyzer, Context
+from framelens.analyzers import Analyzer
+from framelens.analyzers import analyzers as registry
+from framelens.context import Context
 from framelens.ingest import iter_articles
 from framelens.model import Analysis, Article, Failure, iter_spans, json_schema
 from framelens.pipeline import resolve_order
-from framelens.registry import analyzers as registry
 
 
 def test_every_example_validates_and_offsets_hold(

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from framelens import Pipeline, load_settings
-from framelens.analyzers.base import Context
 from framelens.analyzers.portrayal import PortrayalAnalyzer, aggregate
+from framelens.context import Context
 from framelens.errors import ConfigError, ModelError
 from framelens.model import Actor, Analysis, Article
 from framelens.nlp import load_nlp, model_id

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from framelens.analyzers.quantities import (
+from framelens.text.quantities import (
     conflict,
     parse_date,
     parse_number,

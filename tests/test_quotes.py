@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from framelens import Pipeline, read_article
-from framelens.analyzers._quote_marks import pair_quotes
 from framelens.model import Analysis, Article, Quote, iter_spans
 from framelens.reports import render
 from framelens.reports.summaries import scare_terms, speaker_table
+from framelens.text.quote_marks import pair_quotes
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "sarvan-opinion.html"
 

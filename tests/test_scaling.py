@@ -18,14 +18,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from framelens.analyzers._intervals import Ranges
 from framelens.analyzers.claims import lexical_features, reported_content, sentence_quantities
 from framelens.analyzers.contradictions import MAX_PAIRS, SIM_ANY, SIM_SHARED_ACTOR, candidate_pairs
 from framelens.model import Claim, Span
 from framelens.nlp import load_nlp
-from framelens.nlp.features import SentenceFeatures, span_ents
+from framelens.nlp.features import SentenceFeatures
 from framelens.nlp.sentiment import _sentence_index, _sorted_ends
 from framelens.reports.html import Layer, segments
+from framelens.text.intervals import Ranges
+from framelens.text.syntax import span_ents
 
 WIRE = (Path(__file__).parent.parent / "examples" / "sarvan-wire.txt").read_text(encoding="utf-8")
 

@@ -9,7 +9,9 @@ import sqlalchemy as sa
 
 from framelens import NotFound, StoreError
 from framelens.corpus import MIGRATIONS, Store
-from framelens.model import Analysis, Article, Failure
+from framelens.corpus.store import pick_by_prefix
+from framelens.errors import AmbiguousId
+from framelens.model import Analysis, Article, Failure, Story
 
 
 def _analysis(text: str, version: str = "1", outlet: str | None = None) -> Analysis:
@@ -89,3 +91,89 @@ def test_list_articles_by_outlet(tmp_path: Path) -> None:
     assert len(store.list_articles()) == 2
     with store.engine.connect() as conn:
         assert conn.execute(sa.text("select count(*) from articles")).scalar_one() == 2
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'prefix.db'}"
+    return str(request.getfixturevalue("pg_url"))
+
+
+def _shortest_unique_prefix(full: str, ids: list[str]) -> str:
+    return next(
+        full[:k] for k in range(1, len(full) + 1) if sum(i.startswith(full[:k]) for i in ids) == 1
+    )
+
+
+def test_id_prefix_lookups_refuse_an_ambiguous_prefix(any_url: str) -> None:
+    store = Store(any_url)
+    saved = [
+        _analysis(f"Report {i}: the port council met on Tuesday to discuss the ferry.")
+        for i in range(40)
+    ]
+    for a in saved:
+        store.save_analysis(a)
+    ids = sorted(a.article.id for a in saved)
+    shared = max("0123456789abcdef", key=lambda c: sum(i.startswith(c) for i in ids))
+    sharing = [i for i in ids if i.startswith(shared)]
+    assert len(sharing) >= 3  # 40 ids over 16 first digits
+    lookups = {
+        "article": store.get_article,
+        "analysis": store.get_analysis,
+        "resolve": lambda p: store.resolve_article_ids([ids[0], p]),
+    }
+    for name, lookup in lookups.items():
+        with pytest.raises(AmbiguousId) as info:
+            lookup(shared)
+        err = info.value
+        assert isinstance(err, NotFound) and err.code == "E409" and err.status == 409, name
+        assert f"article id prefix {shared!r} matches several" in err.message
+        assert ", ".join(sharing[:3]) in err.message  # a few candidates, sorted
+        assert err.message.endswith(", ...") == (len(sharing) > 3)
+        assert err.fix == "give more characters of the id"
+    # A unique prefix still works; a full id always does.
+    for full in (sharing[0], ids[-1]):
+        prefix = _shortest_unique_prefix(full, ids)
+        assert store.get_article(prefix).id == full
+        assert store.get_analysis(prefix).article.id == full
+        assert store.resolve_article_ids([prefix, full]) == [full, full]
+    # LIKE wildcards are characters, not patterns; an empty prefix names nothing.
+    for bad in ("%", "_", ""):
+        with pytest.raises(NotFound) as missing:
+            store.get_article(bad)
+        assert not isinstance(missing.value, AmbiguousId)
+        with pytest.raises(NotFound):
+            store.get_analysis(bad)
+
+
+def test_story_prefix_exact_id_wins(any_url: str) -> None:
+    store = Store(any_url)
+    a = _analysis("The port council met on Tuesday to discuss the ferry timetable.")
+    store.save_analysis(a)
+    for sid in ("st-abc", "st-abcd", "st-abce"):
+        store.save_story(Story(id=sid, title=sid, articles=[a.article.id], method="manual"))
+    assert store.get_story("st-abc").id == "st-abc"  # a full id that prefixes others
+    assert store.get_story("st-abcd").id == "st-abcd"
+    with pytest.raises(
+        AmbiguousId,
+        match=r"story id prefix 'st-ab' matches several stories: "
+        r"st-abc, st-abcd, st-abce —",
+    ):
+        store.get_story("st-ab")
+    with pytest.raises(NotFound, match="no stored story"):
+        store.get_story("st-_")
+
+
+def test_pick_by_prefix() -> None:
+    ids = ["a1", "a12", "b7", "b8"]
+    assert pick_by_prefix(ids, "a1", "doc", "docs") == "a1"  # exact wins over "a12"
+    assert pick_by_prefix(ids, "a12", "doc", "docs") == "a12"
+    assert pick_by_prefix(ids, "b7", "doc", "docs") == "b7"
+    assert pick_by_prefix(ids, "c", "doc", "docs") is None
+    assert pick_by_prefix(ids, "", "doc", "docs") is None
+    with pytest.raises(AmbiguousId, match=r"doc id prefix 'b' matches several docs: b7, b8 —"):
+        pick_by_prefix(ids, "b", "doc", "docs")
+    many = [f"c{i}" for i in range(6)]
+    with pytest.raises(AmbiguousId, match=r": c0, c1, c2, \.\.\. —"):
+        pick_by_prefix(many, "c", "doc", "docs")

@@ -140,7 +140,7 @@ def test_classify_given_spans(pipe: Pipeline) -> None:
     )
     analysis = pipe.analyze(text, force=True)
     analyzer = next(a for a in pipe.analyzers if isinstance(a, TechniquesAnalyzer))
-    from framelens.analyzers.base import Context
+    from framelens.context import Context
 
     ctx = Context(
         article=analysis.article,

@@ -472,7 +472,7 @@ def test_fetch_is_off_unless_configured(db_url: str, shared_pipeline: Pipeline) 
     with make_client(db_url, shared_pipeline, settings={"fetch_urls": True}) as on:
         assert 'id="fetch-form"' in on.get("/").text
         err = error_of(
-            on.post("/api/analyze/url", json={"url": "http://127.0.0.1:9/"}), 400, "E120"
+            on.post("/api/analyze/url", json={"url": "http://127.0.0.1:9/"}), 400, "E111"
         )
         assert "non-public" in err["message"]
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .errors import FramelensError, InputError, short_repr
+from .errors import Errors, short_repr
 from .model import SCHEMA, Analysis, iter_spans
 
 #: How an analysis JSON object starts (``schema`` is its first key).
@@ -33,9 +33,7 @@ def looks_like_analyses(path: Path) -> bool:
 def read_analyses(path: Path) -> Iterator[Analysis]:
     """The analyses in ``path``, each checked with ``check_analysis``."""
     if not path.is_file():
-        raise FramelensError(
-            f"no such file: {str(path)!r}", fix="check the path", value=str(path), code="E100"
-        )
+        raise Errors.E100(f"no such file: {str(path)!r}", fix="check the path", value=str(path))
     raw = path.read_text(encoding="utf-8", errors="replace").strip()
     chunks = [raw] if raw.startswith("{") and "\n{" not in raw else raw.splitlines()
     for n, chunk in enumerate(c for c in chunks if c.strip()):
@@ -44,11 +42,10 @@ def read_analyses(path: Path) -> Iterator[Analysis]:
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(x) for x in first.get("loc", ()))
-            raise FramelensError(
+            raise Errors.E108(
                 f"{path} (record {n + 1}) is not a framelens analysis: {first['msg']} at {where}",
                 fix="give the JSON written by `framelens analyze --format json`",
                 value=str(path),
-                code="E108",
             ) from None
         check_analysis(analysis, f"{path} (record {n + 1})" if len(chunks) > 1 else str(path))
         yield analysis
@@ -62,12 +59,11 @@ def check_analysis(analysis: Analysis, source: str = "<analysis>") -> None:
     highlight the wrong words or other text than the article's. Both are refused, not drawn.
     """
     if analysis.schema_ != SCHEMA:
-        raise InputError(
+        raise Errors.E108(
             f"{source} has schema {short_repr(analysis.schema_, 60)}, which this framelens "
             f"does not know (it reads {SCHEMA!r})",
             fix="re-run `framelens analyze --format json` with this version, or upgrade framelens",
             value=source,
-            code="E108",
         )
     text = analysis.article.text
     for span in iter_spans(analysis):
@@ -77,10 +73,9 @@ def check_analysis(analysis: Analysis, source: str = "<analysis>") -> None:
             problem = "does not match the article text at those offsets"
         else:
             continue
-        raise InputError(
+        raise Errors.E108(
             f"{source} has a span [{span.start}, {span.end}) {short_repr(span.text, 40)} that "
             f"{problem}",
             fix="give an unmodified analysis written by `framelens analyze --format json`",
             value=source,
-            code="E108",
         )

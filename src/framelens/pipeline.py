@@ -13,17 +13,25 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
-from . import registry
-from .analyzers.base import Analyzer, Context
+# Importing the package registers every built-in analyzer.
+from .analyzers import Analyzer
+from .analyzers import analyzers as analyzer_registry
 from .config import Settings, load_settings
-from .errors import ConfigError, FramelensError
+from .context import Context
+from .errors import ConfigError, Errors, FramelensError
 from .ingest import make_article
 from .model import Actor, Analysis, Article, Claim, Failure
 from .nlp import get_embedder, load_nlp, model_id
 from .nlp.features import precompute_sentence_features
+from .nlp.heads import one_blas_thread
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 
 def _parse_names(names: Sequence[str] | str | None, settings: Settings) -> list[str]:
@@ -31,7 +39,7 @@ def _parse_names(names: Sequence[str] | str | None, settings: Settings) -> list[
         names = settings.analyzers or ""
     if isinstance(names, str):
         names = [n.strip() for n in names.split(",") if n.strip()]
-    return list(names) or registry.analyzers.names()
+    return list(names) or analyzer_registry.names()
 
 
 def resolve_order(names: Sequence[str]) -> list[type[Analyzer]]:
@@ -49,7 +57,7 @@ def resolve_order(names: Sequence[str]) -> list[type[Analyzer]]:
                 value=name,
             )
         try:
-            cls: type[Analyzer] = registry.analyzers.get(name)
+            cls: type[Analyzer] = analyzer_registry.get(name)
         except ConfigError as exc:
             if wanted_by:
                 exc.message += f" (needed by {wanted_by!r})"
@@ -97,22 +105,33 @@ class Pipeline:
     """Analyzers by name (``None`` = all registered), built and checked once."""
 
     def __init__(
-        self, analyzers: Sequence[str] | str | None = None, settings: Settings | None = None
+        self,
+        analyzers: Sequence[str] | str | None = None,
+        settings: Settings | None = None,
+        *,
+        nlp: Language | None = None,
     ):
+        """``nlp``: parse with this spaCy pipeline instead of loading ``spacy_model``
+        (the spaCy component passes the pipeline it is part of)."""
         self.settings = settings or load_settings()
         names = _parse_names(analyzers, self.settings)
         classes = resolve_order(names)
         _check_produces(classes)
-        self.nlp = load_nlp(self.settings.spacy_model, self.settings.max_chars)
+        if nlp is None:
+            nlp = load_nlp(self.settings.spacy_model, self.settings.max_chars)
+        self.nlp = nlp
         self.analyzers: list[Analyzer] = [cls(self.settings) for cls in classes]
-        nlp_id = model_id(self.nlp)
-        for analyzer in self.analyzers:
-            analyzer.check_nlp(nlp_id)  # a mismatch fails here, not on every article
+        self.check_nlp(model_id(self.nlp))  # a mismatch fails here, not on every article
         if any("sentence_features" in a.shared_features() for a in self.analyzers):
             # A bad `embedder` setting is one error now (exit 2), not a failure per article.
             get_embedder(self.settings.embedder)
         #: Cumulative seconds per stage ("parse" and each analyzer), for benchmarks.
         self.timings: dict[str, float] = defaultdict(float)
+
+    def check_nlp(self, nlp_id: str) -> None:
+        """Raise ``ModelError`` when an analyzer cannot read parses of the pipeline ``nlp_id``."""
+        for analyzer in self.analyzers:
+            analyzer.check_nlp(nlp_id)
 
     @property
     def names(self) -> list[str]:
@@ -148,23 +167,40 @@ class Pipeline:
             start = time.perf_counter()
             docs = list(self.nlp.pipe([a.text for a in articles]))
             self.timings["parse"] += time.perf_counter() - start
-            contexts = {
-                id(a): Context(
-                    article=a,
-                    doc=doc,
-                    analysis=Analysis(article=a, pipeline=versions),
-                    settings=self.settings,
-                )
-                for a, doc in zip(articles, docs, strict=True)
-            }
-            failed = self._shared_features(list(contexts.values()))
+            results = self.analyze_parsed(articles, docs, versions=versions)
             for item in batch:
-                if isinstance(item, Failure):
-                    yield item
-                elif failed is not None:
-                    yield Failure.from_error(item.source or item.id, "features", failed, item.id)
-                else:
-                    yield self._run(contexts[id(item)])
+                yield item if isinstance(item, Failure) else next(results)
+
+    def analyze_parsed(
+        self,
+        articles: Sequence[Article],
+        docs: Sequence[Doc],
+        *,
+        versions: dict[str, str] | None = None,
+    ) -> Iterator[Analysis | Failure]:
+        """The analyzers on articles already parsed (``docs[i].text == articles[i].text``),
+        in order: the shared features batched over all of them, then article by article.
+
+        ``versions`` is what ``Analysis.pipeline`` records (default ``self.versions``; the
+        spaCy component names the pipeline that actually parsed the docs).
+        """
+        versions = versions or self.versions
+        contexts = [
+            Context(
+                article=a,
+                doc=doc,
+                analysis=Analysis(article=a, pipeline=versions),
+                settings=self.settings,
+            )
+            for a, doc in zip(articles, docs, strict=True)
+        ]
+        failed = self._shared_features(contexts)
+        for ctx in contexts:
+            if failed is not None:
+                a = ctx.article
+                yield Failure.from_error(a.source or a.id, "features", failed, a.id)
+            else:
+                yield self._run(ctx)
 
     def _shared_features(self, contexts: list[Context]) -> FramelensError | None:
         """Compute features several analyzers share, batched over the articles of a batch."""
@@ -182,6 +218,10 @@ class Pipeline:
         return None
 
     def _run(self, ctx: Context) -> Analysis | Failure:
+        with one_blas_thread():  # the heads' small matrix products (see nlp.heads)
+            return self._run_analyzers(ctx)
+
+    def _run_analyzers(self, ctx: Context) -> Analysis | Failure:
         article, analysis = ctx.article, ctx.analysis
         for analyzer in self.analyzers:
             start = time.perf_counter()
@@ -195,7 +235,7 @@ class Pipeline:
                 return Failure(
                     source=article.source or article.id,
                     stage=analyzer.name,
-                    code="E500",
+                    code=Errors.E500.code,
                     message=f"analyzer {analyzer.key()} failed: {type(exc).__name__}: {exc}",
                     fix="please report this with the article that caused it",
                     article_id=article.id,

@@ -1,13 +1,22 @@
-"""Registries: analyzers, readers, exporters and eval tasks, by name.
+"""A registry: plugins of one kind by name, with no knowledge of who uses it.
 
-Plugins register with a decorator at import time; ``framelens.analyzers``
-imports the built-in analyzer modules. Names are plain ("quotes"); every
-analyzer class also carries a version, and findings record ``name.vVERSION``.
+Each client package owns its registry and its built-in plugins register themselves with
+the ``register`` decorator when their module is imported: ``framelens.analyzers.base``
+holds the analyzers (``framelens.analyzers`` imports every built-in analyzer),
+``framelens.compare.dimensions`` the comparison dimensions and ``framelens.eval`` the
+eval tasks. Code that needs a kind complete imports the package that defines it.
+
+Installed packages add plugins through the registry's entry-point group (for example
+``[project.entry-points."framelens.analyzers"] mine = "my_package.analyzers"``): each
+entry point is loaded, so its module registers, the first time a name is looked up.
+Names are plain ("quotes"); every analyzer class also carries a version, and findings
+record ``name.vVERSION``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib.metadata import entry_points as _entry_points
 from typing import Any, TypeVar
 
 from .errors import ConfigError
@@ -16,9 +25,12 @@ T = TypeVar("T")
 
 
 class Registry:
-    def __init__(self, kind: str):
+    def __init__(self, kind: str, entry_points: str | None = None):
         self.kind = kind
+        #: The entry-point group whose entries are loaded on the first lookup, if any.
+        self.entry_points = entry_points
         self._items: dict[str, Any] = {}
+        self._loaded = entry_points is None
 
     def register(self, name: str) -> Callable[[T], T]:
         def deco(obj: T) -> T:
@@ -43,15 +55,15 @@ class Registry:
         return list(self._items)
 
     def _load(self) -> None:
-        # Built-in plugins register themselves when their package is imported.
-        if self.kind == "analyzer":
-            import framelens.analyzers
-        elif self.kind == "comparison dimension":
-            import framelens.compare.dimensions
-        elif self.kind == "eval task":
-            import framelens.eval  # noqa: F401
-
-
-analyzers = Registry("analyzer")
-eval_tasks = Registry("eval task")
-dimensions = Registry("comparison dimension")
+        if self._loaded:
+            return
+        self._loaded = True
+        for ep in _entry_points(group=self.entry_points or ""):
+            try:
+                ep.load()
+            except Exception as exc:
+                raise ConfigError(
+                    f"the {self.kind} plugin {ep.name!r} ({ep.value}) failed to load: {exc}",
+                    fix=f"fix or uninstall the package that declares it in {self.entry_points!r}",
+                    value=ep.name,
+                ) from exc

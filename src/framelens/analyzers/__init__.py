@@ -1,9 +1,13 @@
-"""Built-in analyzers: every module in this package registers its analyzers on import."""
+"""Built-in analyzers: every module in this package registers its analyzers on import.
+
+``Context`` (from ``framelens.context``) is re-exported for analyzer authors.
+"""
 
 import importlib
 import pkgutil
 
-from .base import Analyzer, Context
+from ..context import Context
+from .base import Analyzer, analyzers
 
 
 def _import_all() -> None:
@@ -14,4 +18,4 @@ def _import_all() -> None:
 
 _import_all()
 
-__all__ = ["Analyzer", "Context"]
+__all__ = ["Analyzer", "Context", "analyzers"]

@@ -1,9 +1,9 @@
 """Who said it: the speaker of each attribution, resolved by rules (no coreference model).
 
-The rules are listed in the ``quotes`` module docstring; this module implements its passes
-3 and 4: surface speaker -> name (pronouns, relative pronouns, descriptions linked by a
-copula, documents and their issuers, generic organisation nouns), then how the source is
-introduced (descriptions) and its organisational affiliation.
+The rules are listed in the ``quotes`` module docstring; this module implements its pass
+3: surface speaker -> name (pronouns, relative pronouns, descriptions linked by a copula,
+documents and their issuers, generic organisation nouns). Pass 4, how the source is
+introduced (descriptions) and its organisational affiliation, is ``_quote_sources``.
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..model import Actor, Span, Speaker
-from ._intervals import Ranges
-from ._quote_marks import Region
+from ..model import Actor, Speaker
+from ..text.intervals import Ranges
+from ..text.quote_marks import Region
+from ._quote_sources import Sources, mention_head
 from ._quote_syntax import (
     NAME_ENTS,
     DocIndex,
@@ -27,8 +28,6 @@ from ._quote_syntax import (
     is_name,
     span_of,
     subject_of,
-    subtree_span,
-    trim,
 )
 
 if TYPE_CHECKING:
@@ -39,19 +38,6 @@ LINK_SENTENCES = 4
 PERSON_PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f"}
 GROUP_PRONOUNS = {"it", "they", "them"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
-#: Titles that say nothing about who someone is: not descriptions.
-HONORIFICS = {"mr", "mrs", "ms", "miss", "mx"}
-TITLES_M = {"mr", "mr.", "sir", "lord", "king", "prince", "father"}
-TITLES_F = {"mrs", "mrs.", "ms", "ms.", "miss", "madam", "lady", "queen", "princess", "sister"}
-NOUNS_F = (
-    "spokeswoman chairwoman congresswoman businesswoman councilwoman woman mother wife "
-    "daughter sister girl actress widow grandmother queen princess"
-)
-NOUNS_M = (
-    "spokesman chairman congressman businessman councilman man father husband son brother "
-    "boy actor widower grandfather king prince"
-)
-_GENDER_NOUNS = {w: "f" for w in NOUNS_F.split()} | {w: "m" for w in NOUNS_M.split()}
 _NAME_STRIP = " ―—–-\"“”‘’'.,:;"
 
 
@@ -95,7 +81,7 @@ class Resolver:
         self.labelled: dict[tuple[int, int], Actor] = {
             (lab.span.start, lab.span.end): a for a in actors for lab in a.labels
         }
-        self._descriptions: dict[str, list[tuple[int, int]]] = {}
+        self.sources = Sources(idx, lex, self.all_mentions, self._in_direct_quote, self._antecedent)
 
     def _in_direct_quote(self, pos: int) -> bool:
         return self._quoted_index.holds_point(pos)
@@ -389,6 +375,8 @@ class Resolver:
     def _learn_gender(self) -> None:
         """Gender evidence the text itself gives: "Mrs. X", "X, a spokeswoman", "chairman X"."""
         doc = self.idx.doc
+        lex = self.lex
+        titles = lex.titles_m | lex.titles_f
         for s, e, actor in self.all_mentions:
             if actor.type != "person":
                 continue
@@ -401,155 +389,22 @@ class Resolver:
             if head.dep_ == "appos":
                 near.append(head.head)
             for tok in near:
-                word = tok.lower_ if tok.lower_ in TITLES_M | TITLES_F else tok.lemma_.lower()
+                word = tok.lower_ if tok.lower_ in titles else tok.lemma_.lower()
                 g = (
                     "m"
-                    if word in TITLES_M
+                    if word in lex.titles_m
                     else "f"
-                    if word in TITLES_F
-                    else _GENDER_NOUNS.get(word)
+                    if word in lex.titles_f
+                    else lex.gender_nouns.get(word)
                 )
                 if g:
                     self.gender.setdefault(actor.id, g)
                     break
 
     def _mention_head(self, span: tuple[int, int]) -> Token | None:
-        toks = self.idx.tokens(span[0], span[1])
-        for tok in toks:
-            if tok.head is tok or not (span[0] <= tok.head.idx < span[1]):
-                return tok
-        return None
-
-    # -- building the record --
+        return mention_head(self.idx, span)
 
     def _build(self, res: _Resolved) -> Speaker:
-        text = self.text
-        descs: list[tuple[int, int]] = list(res.extra_descriptions)
-        if res.span is not None and (res.actor is None or res.resolved_from is None):
-            descs += self._descriptions_at(res.span)
-        if res.actor is not None:
-            descs += self._actor_descriptions(res.actor)
-        descs = _dedupe(text, descs, exclude=res.span)
-        # A speaker known only by a description ("a spokesman for the MLF") is affiliated
-        # with what the description itself names.
-        own = [res.span] if res.actor is None and res.span else []
-        affiliation = self._affiliation(descs + own, res.actor)
-        return Speaker(
-            name=res.name,
-            span=Span.of(text, *res.span) if res.span else None,
-            resolved_from=Span.of(text, *res.resolved_from) if res.resolved_from else None,
-            actor_id=res.actor.id if res.actor else None,
-            descriptions=[Span.of(text, s, e) for s, e in descs],
-            affiliation=affiliation,
+        return self.sources.speaker(
+            res.name, res.span, res.actor, res.resolved_from, res.extra_descriptions
         )
-
-    def _actor_descriptions(self, actor: Actor) -> list[tuple[int, int]]:
-        if actor.id not in self._descriptions:
-            found: list[tuple[int, int]] = []
-            # How the writer introduces the actor: a mention inside someone's direct
-            # quote ("deal with the government that rebuilt it") describes nothing.
-            own = [m for m in actor.mentions if not self._in_direct_quote(m.start)]
-            for m in own[:12]:
-                found += self._descriptions_at((m.start, m.end))
-            self._descriptions[actor.id] = found
-        return self._descriptions[actor.id]
-
-    def _descriptions_at(self, span: tuple[int, int]) -> list[tuple[int, int]]:
-        """Appositives, relative clauses, premodifiers and "of Y" phrases of a name."""
-        toks = self.idx.tokens(span[0], span[1])
-        head = self._mention_head(span)
-        if head is None:
-            return []
-        text = self.text
-        out: list[tuple[int, int]] = []
-        for child in head.children:
-            if (child.dep_ == "appos" and not is_name(child)) or child.dep_ == "relcl":
-                out.append(trim(text, *subtree_span(child)))
-            elif child.dep_ == "prep" and child.lower_ in ("of", "from", "at", "with"):
-                objs = [c for c in child.children if c.dep_ == "pobj"]
-                if objs and objs[0].ent_type_ in ("ORG", "GPE", "NORP"):
-                    out.append(trim(text, *subtree_span(child)))
-        if head.dep_ == "appos" and not is_name(head.head):
-            out.append(core_span(head.head))
-            out += [trim(text, *subtree_span(c)) for c in head.head.children if c.dep_ == "relcl"]
-        inside = {t.i for t in toks}
-        premods = [
-            t
-            for t in toks[0].doc[max(0, toks[0].i - 6) : toks[0].i]
-            if t.head.i in inside
-            and t.dep_ in ("compound", "amod", "nmod", "poss")
-            and not self._name_part(t)
-        ]
-        if premods:
-            start = min(t.left_edge.idx for t in premods)
-            end = max(t.idx + len(t.text) for t in premods)
-            if text[start:end].lower().rstrip(".") not in HONORIFICS:
-                out.append((start, end))
-        return [d for d in out if d[1] > d[0]]
-
-    def _unaffiliating_clause(self, start: int, end: int) -> bool:
-        """A relative clause whose verb does not tie the source to what it names
-        ("which have backed different factions": not an affiliation with the factions)."""
-        verb = _relative_verb(self.idx.tokens(start, end))
-        if verb is None:
-            return False
-        lemmas = {verb.lemma_.lower()} | {
-            c.lemma_.lower() for c in verb.children if c.dep_ in ("acomp", "xcomp", "attr")
-        }
-        return not lemmas & self.lex.affiliation_verbs
-
-    def _name_part(self, tok: Token) -> bool:
-        """A capitalised word before a name that is not a title ("Leyla" in "Leyla Haddad")."""
-        return (
-            tok.pos_ == "PROPN"
-            and tok.lower_.rstrip(".") not in self.lex.titles
-            and (tok.ent_type_ in ("PERSON", ""))
-        )
-
-    def _affiliation(self, descs: list[tuple[int, int]], actor: Actor | None) -> str | None:
-        rank = {"organisation": 0, "group": 1, "state": 2}
-        best: tuple[int, int, str] | None = None
-        descs = [d for d in descs if not self._unaffiliating_clause(*d)]
-        for s, e in descs:
-            i = bisect_left(self.all_starts, s)
-            while i < len(self.all_mentions) and self.all_mentions[i][0] < e:
-                ms, _me, other = self.all_mentions[i]
-                i += 1
-                if other.type in rank and (actor is None or other.id != actor.id):
-                    key = (rank[other.type], ms, other.id)
-                    best = key if best is None or key < best else best
-        if best is not None:
-            return best[2]
-        for s, e in descs:
-            for tok in self.idx.tokens(s, e):
-                owner = tok.lower_ in ("its", "their") or (
-                    tok.dep_ == "poss" and tok.lemma_.lower() in self.lex.org_nouns
-                )
-                if owner:
-                    found = self._antecedent(s, {"organisation", "group"}, None)
-                    if found is not None:
-                        return found[1].id
-        return None
-
-
-def _relative_verb(toks: list[Token]) -> Token | None:
-    """The verb of a relative clause ("who is affiliated with Y" -> "affiliated")."""
-    if not toks or toks[0].lower_ not in ("who", "which", "that", "whose"):
-        return None
-    return next((t for t in toks if t.dep_ == "relcl"), None) or next(
-        (t for t in toks if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("aux", "auxpass")), None
-    )
-
-
-def _dedupe(
-    text: str, spans: list[tuple[int, int]], exclude: tuple[int, int] | None
-) -> list[tuple[int, int]]:
-    seen: set[str] = set()
-    out = []
-    for s, e in spans:
-        key = text[s:e].lower()
-        if not key or key in seen or (exclude and s < exclude[1] and exclude[0] < e):
-            continue
-        seen.add(key)
-        out.append((s, e))
-    return out

@@ -1,22 +1,21 @@
-"""Shared pieces of the ``quotes`` analyzer: the cue lexicon, character <-> token lookups on
-the shared parse, and small syntactic helpers (a verb's subject, a noun phrase's core, the
-entity around a token). Nothing here decides what a quote is; see ``quotes.py``.
+"""Shared pieces of the ``quotes`` analyzer: the cue lexicon (word lists from
+``resources/lexicons/``), character <-> token lookups on the shared parse, and small
+syntactic helpers (a verb's subject, a noun phrase's core, the entity around a token).
+Nothing here decides what a quote is; see ``quotes.py``.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-import tomllib
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib import resources
 from typing import TYPE_CHECKING
 
-from ..errors import ModelError
 from ..model import QuoteKind
-from ._quote_marks import paragraphs
+from ..text.lexicons import word_list, word_set
+from ..text.quote_marks import paragraphs
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -49,6 +48,12 @@ class Lexicon:
     work_nouns: frozenset[str]
     titles: frozenset[str]
     affiliation_verbs: frozenset[str]
+    #: titles that say nothing about who someone is: not descriptions ("Ms", "Mr")
+    courtesy_titles: frozenset[str]
+    #: titles and nouns next to a mention that tell a man or a woman ("Mrs", "spokesman")
+    titles_m: frozenset[str]
+    titles_f: frozenset[str]
+    gender_nouns: dict[str, str]
 
     @property
     def direct_cues(self) -> frozenset[str]:
@@ -59,40 +64,44 @@ class Lexicon:
         return self.speech | self.cognition | self.evidence | self.intention | self.object
 
 
-@functools.lru_cache(maxsize=1)
-def load_lexicon() -> Lexicon:
-    """The bundled cue lexicon (``resources/lexicons/cue_verbs.toml``), read once."""
-    path = resources.files("framelens.resources").joinpath("lexicons/cue_verbs.toml")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        cues, sources = data["cues"], data["sources"]
+@functools.lru_cache(maxsize=4)
+def load_lexicon(user_file: str = "") -> Lexicon:
+    """The cue lexicon (``resources/lexicons/cue_verbs.toml``) with the honorifics and
+    gendered nouns pronoun resolution reads (``honorifics.toml``, ``role_nouns.toml``), read
+    once; ``user_file`` (the ``lexicons`` setting) adds words to any of them."""
 
-        def words(value: str) -> frozenset[str]:
-            return frozenset(value.split())
+    def words(name: str, key: str) -> frozenset[str]:
+        return word_set(name, key, user_file)
 
-        return Lexicon(
-            speech=words(cues["speech"]),
-            cognition=words(cues["cognition"]),
-            intention=words(cues["intention"]),
-            naming=words(cues["naming"]),
-            manner=words(cues["manner"]),
-            evidence=words(cues["evidence"]),
-            object=words(cues["object"]),
-            nominal=words(cues["nominal"]),
-            phrasal=frozenset((v, p) for v, _, p in (x.partition(" ") for x in cues["phrasal"])),
-            documents=words(sources["documents"]),
-            author_roles=words(sources["author_roles"]),
-            org_nouns=words(sources["org_nouns"]),
-            work_nouns=words(sources["work_nouns"]),
-            titles=words(sources["titles"]),
-            affiliation_verbs=words(sources["affiliation_verbs"]),
-        )
-    except (OSError, KeyError, tomllib.TOMLDecodeError) as exc:
-        raise ModelError(
-            f"the bundled cue lexicon {str(path)!r} could not be read ({exc})",
-            fix="reinstall framelens; the file ships inside the package",
-            value=str(path),
-        ) from exc
+    def cues(key: str) -> frozenset[str]:
+        return words("cue_verbs", f"cues.{key}")
+
+    def sources(key: str) -> frozenset[str]:
+        return words("cue_verbs", f"sources.{key}")
+
+    nouns_f = word_list("role_nouns", "feminine", user_file)
+    nouns_m = word_list("role_nouns", "masculine", user_file)
+    return Lexicon(
+        speech=cues("speech"),
+        cognition=cues("cognition"),
+        intention=cues("intention"),
+        naming=cues("naming"),
+        manner=cues("manner"),
+        evidence=cues("evidence"),
+        object=cues("object"),
+        nominal=cues("nominal"),
+        phrasal=frozenset((v, p) for v, _, p in (x.partition(" ") for x in cues("phrasal"))),
+        documents=sources("documents"),
+        author_roles=sources("author_roles"),
+        org_nouns=sources("org_nouns"),
+        work_nouns=sources("work_nouns"),
+        titles=sources("titles"),
+        affiliation_verbs=sources("affiliation_verbs"),
+        courtesy_titles=words("honorifics", "courtesy"),
+        titles_m=words("honorifics", "masculine"),
+        titles_f=words("honorifics", "feminine"),
+        gender_nouns={w: "f" for w in nouns_f} | {w: "m" for w in nouns_m},
+    )
 
 
 @dataclass

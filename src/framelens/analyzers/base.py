@@ -9,31 +9,13 @@ once); ``run`` is called once per article with the shared ``Context``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from ..model import Analysis, Article
+from ..context import Context
+from ..registry import Registry
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
-
     from ..config import Settings
-
-
-@dataclass
-class Context:
-    """One article in flight: its parse, and the analysis being built."""
-
-    article: Article
-    doc: Doc
-    analysis: Analysis
-    settings: Settings
-    #: Scratch space analyzers may share within one article (e.g. sentence embeddings).
-    cache: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def text(self) -> str:
-        return self.article.text
 
 
 class Analyzer:
@@ -70,3 +52,10 @@ class Analyzer:
 
     def run(self, ctx: Context) -> None:  # pragma: no cover - interface
         raise NotImplementedError
+
+
+#: The analyzers by name. Every module of ``framelens.analyzers`` registers its own when
+#: the package is imported; an installed package adds more through the
+#: ``framelens.analyzers`` entry-point group (each entry point names a module that
+#: registers on import).
+analyzers = Registry("analyzer", entry_points="framelens.analyzers")

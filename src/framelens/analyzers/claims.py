@@ -1,4 +1,4 @@
-"""Claims v1: which statements of an article are check-worthy factual claims.
+"""Claims v2: which statements of an article are check-worthy factual claims.
 
 Each spaCy sentence (cut again at line breaks, so a headline glued to the first
 sentence is its own statement) gets a score in [0, 1] from a model trained on
@@ -15,7 +15,7 @@ CLEF CheckThat! 2024 task 1, English (``scripts/train_claims.py``;
 
 Statements scoring at least the ``claim_threshold`` setting become ``Claim``
 records with the actors mentioned inside them and the numbers, dates and
-quantities they state (parsed by ``framelens.analyzers.quantities``).
+quantities they state (parsed by ``framelens.text.quantities``).
 
 Whole sentences, not clauses: the training data labels sentences, and clauses
 would be inputs unlike anything the model was trained on.
@@ -41,14 +41,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..context import Context
 from ..errors import ModelError
 from ..model import Claim, Quantity, Quote, Span
-from ..nlp.features import span_ents
-from ..registry import analyzers
-from . import quantities
-from ._quote_marks import balance_quotes
-from ._syntax import partitive_of
-from .base import Analyzer, Context
+from ..nlp.heads import attention_pool, dense, gelu, load_weights, resource_file, sigmoid
+from ..text import quantities
+from ..text.quote_marks import balance_quotes
+from ..text.syntax import partitive_of, span_ents
+from .base import Analyzer, analyzers
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -202,20 +202,8 @@ def tfidf_vector(
 # ---- the model -----------------------------------------------------------------------
 
 
-def _gelu(x: np.ndarray) -> np.ndarray:
-    # The tanh approximation, as the head was trained with (torch GELU(approximate="tanh")).
-    return np.asarray(
-        0.5 * x * (1.0 + np.tanh(0.7978845608028654 * (x + 0.044715 * x**3))), dtype=np.float32
-    )
-
-
 def _scalar(x: np.ndarray) -> float:
     return float(np.asarray(x).reshape(-1)[0])
-
-
-def _softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
-    e = np.exp(x - x.max(axis=axis, keepdims=True))
-    return np.asarray(e / e.sum(axis=axis, keepdims=True), dtype=np.float32)
 
 
 @dataclass(frozen=True)
@@ -242,8 +230,7 @@ class ClaimModel:
         hidden = np.asarray(sf.hidden, dtype=np.float32)
         if len(hidden) == 0:
             hidden = np.zeros((1, len(p["att_w"])), dtype=np.float32)
-        weights = _softmax(hidden @ p["att_w"] + p["att_b"])
-        att = weights @ hidden
+        att = attention_pool(hidden, p["att_w"], p["att_b"])
         maxed = hidden.max(axis=0)
         lex = (lexical_features(sent) - p["lex_mean"]) / p["lex_scale"]
         pooled = np.asarray(sf.pooled, dtype=np.float32) * _scalar(p["pooled_scale"])
@@ -254,9 +241,10 @@ class ClaimModel:
     ) -> np.ndarray:
         p = self.params
         x = np.vstack([self.head_input(s, f) for s, f in zip(sents, feats, strict=True)])
-        hid = _gelu(x @ p["mlp1_w"].T + p["mlp1_b"])
-        z = hid @ p["mlp2_w"] + _scalar(p["mlp2_b"])
-        return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))), dtype=np.float64)
+        # mlp1_w is stored (out, in), as torch keeps it.
+        hid = gelu(dense(x, p["mlp1_w"].T, p["mlp1_b"]))
+        z = dense(hid, p["mlp2_w"], _scalar(p["mlp2_b"]))
+        return np.asarray(sigmoid(z), dtype=np.float64)
 
     def tfidf_scores(self, texts: Sequence[str]) -> np.ndarray:
         p = self.params
@@ -266,7 +254,7 @@ class ClaimModel:
             idx, weights = tfidf_vector(text, self.vocab, p["tfidf_idf"])
             z[i] = float(weights @ coef[idx])
         z += _scalar(p["tfidf_intercept"])
-        return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))), dtype=np.float64)
+        return np.asarray(sigmoid(z), dtype=np.float64)
 
     def score(self, sents: Sequence[SpacySpan], feats: Sequence[SentenceFeatures]) -> np.ndarray:
         """Probability-like score that each sentence is a check-worthy claim, shape ``(n,)``."""
@@ -283,16 +271,17 @@ class ClaimModel:
 def load_model() -> ClaimModel:
     """The shipped model from ``resources/claims`` (loaded once per process)."""
     folder = resources.files("framelens.resources").joinpath(RESOURCE)
+    retrain = (
+        "reinstall framelens, or retrain it with `python scripts/train_claims.py "
+        "--data ../shared/datasets`"
+    )
     try:
         meta = json.loads(folder.joinpath("model.json").read_text(encoding="utf-8"))
-        with folder.joinpath("model.npz").open("rb") as fh:
-            params = {k: np.asarray(v, dtype=np.float32) for k, v in np.load(fh).items()}
     except (FileNotFoundError, OSError, ValueError, KeyError) as exc:
         raise ModelError(
-            f"the claims model in resources/{RESOURCE} could not be read ({exc})",
-            fix="reinstall framelens, or retrain it with `python scripts/train_claims.py "
-            "--data ../shared/datasets`",
+            f"the claims model in resources/{RESOURCE} could not be read ({exc})", fix=retrain
         ) from None
+    params = load_weights(resource_file(RESOURCE, "model.npz"), model="claims", fix=retrain)
     if tuple(meta.get("lexical_features", ())) != LEXICAL_FEATURES:
         raise ModelError(
             "the claims model was trained with other lexical features than this code computes",

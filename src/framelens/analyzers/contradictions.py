@@ -1,10 +1,10 @@
-"""Contradictions v1: pairs of the article's own claims that cannot both be true.
+"""Contradictions v2: pairs of the article's own claims that cannot both be true.
 
 Candidates are pairs of claims about the same actors (a shared actor id from the
 ``actors`` analyzer and similar MiniLM embeddings, read from the shared per-article
 pass), or about the same thing in other words (similar embeddings alone). Each candidate
 is judged by the contradiction rules (numbers, dates, negation, antonyms, role reversal:
-``framelens.evidence.rules``) and by the NLI model in both directions.
+``framelens.text.rules``) and by the NLI model in both directions.
 
 Precision matters more than recall: a false contradiction discredits the tool. So
 
@@ -27,13 +27,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..config import Settings
-from ..evidence.rules import same_speaker
+from ..context import Context
 from ..model import Claim, Contradiction
-from ..registry import analyzers
-from .base import Analyzer, Context
+from ..text.rules import same_speaker
+from .base import Analyzer, analyzers
 
 if TYPE_CHECKING:
-    from ..evidence.rules import RuleHit, Side
+    from ..text.rules import RuleHit, Side
 
 #: Claims that share an actor are compared when their cosine similarity is at least this.
 SIM_SHARED_ACTOR = 0.4
@@ -179,7 +179,7 @@ class ContradictionsAnalyzer(Analyzer):
     def run(self, ctx: Context) -> None:
         from ..evidence.article import claim_statements
         from ..evidence.nli import ensure_tokens
-        from ..evidence.rules import check_rules
+        from ..text.rules import check_rules
 
         claims = ctx.analysis.claims
         if len(claims) < 2:

@@ -26,12 +26,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..context import Context
 from ..errors import ModelError
 from ..model import MentionSentiment, Sentiment, Span
 from ..nlp.features import parse_features, sentence_features
 from ..nlp.sentiment import LABELS, check_variant, load_model, predict
-from ..registry import analyzers
-from .base import Analyzer, Context
+from .base import Analyzer, analyzers
 
 if TYPE_CHECKING:
     from ..config import Settings

@@ -1,8 +1,9 @@
-"""Quotes v1: every quotation, who said it, how the writer introduces them, scare quotes.
+"""Quotes v2: every quotation, who said it, how the writer introduces them, scare quotes.
 
 Rules on the shared parse (no model of its own), in four passes. Pass 1 lives in
-``_quote_marks``, pass 2 here, passes 3 and 4 in ``_quote_speakers``; ``_quote_syntax``
-holds the cue lexicon (``resources/lexicons/cue_verbs.toml``) and small parse helpers.
+``framelens.text.quote_marks``, pass 2 here, pass 3 in ``_quote_speakers`` and pass 4 in
+``_quote_sources``; ``_quote_syntax`` holds the cue lexicon
+(``resources/lexicons/cue_verbs.toml``) and small parse helpers.
 
 **1. Quotation marks** are paired on the raw text: straight and curly marks, quotes of
 several paragraphs (a paragraph opening with a mark continues an unclosed quote), stray
@@ -84,10 +85,10 @@ import re
 from bisect import bisect_left
 from typing import TYPE_CHECKING
 
+from ..context import Context
 from ..model import Quote, QuoteKind, Span
-from ..registry import analyzers
-from ._intervals import Ranges
-from ._quote_marks import Region, article_quotes
+from ..text.intervals import Ranges
+from ..text.quote_marks import Region, article_quotes
 from ._quote_speakers import Resolver
 from ._quote_syntax import (
     WORD,
@@ -107,7 +108,7 @@ from ._quote_syntax import (
     trim,
     word_count,
 )
-from .base import Analyzer, Context
+from .base import Analyzer, analyzers
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -148,7 +149,7 @@ class QuotesAnalyzer(Analyzer):
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
-        self.lex = load_lexicon()
+        self.lex = load_lexicon(settings.lexicons)
 
     def run(self, ctx: Context) -> None:
         text = ctx.text

@@ -1,4 +1,4 @@
-"""Relations v2: who backs, allies with, attacks, blames or opposes whom.
+"""Relations v3: who backs, allies with, attacks, blames or opposes whom.
 
 Read from the shared dependency parse and the actors' mention spans, with the words of
 ``resources/lexicons/relations.toml``:
@@ -43,14 +43,14 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal
 
+from ..context import Context
 from ..model import Relation, Span
-from ..registry import analyzers
-from ._intervals import Ranges
-from ._quote_marks import article_quotes, balance_quotes
+from ..text.intervals import Ranges
+from ..text.quote_marks import article_quotes, balance_quotes
+from ..text.syntax import hyphen_spans, token_ranges, tokens
 from ._quote_speakers import GROUP_PRONOUNS, PERSON_PRONOUNS, Resolver
 from ._quote_syntax import DocIndex, load_lexicon
-from ._syntax import hyphen_spans, token_ranges, tokens
-from .base import Analyzer, Context
+from .base import Analyzer, analyzers
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -626,7 +626,10 @@ def _pronoun_resolver(ctx: Context) -> Callable[[Token], tuple[str, tuple[int, i
         if not built:
             regions = article_quotes(ctx)
             resolver = Resolver(
-                DocIndex(ctx.doc, ctx.text), load_lexicon(), ctx.analysis.actors, regions
+                DocIndex(ctx.doc, ctx.text),
+                load_lexicon(ctx.settings.lexicons),
+                ctx.analysis.actors,
+                regions,
             )
             built.append((resolver, Ranges((r.inner_start, r.inner_end) for r in regions)))
         resolver, quoted = built[0]

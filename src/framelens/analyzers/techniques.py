@@ -1,4 +1,4 @@
-"""Techniques v1: the 14 persuasion techniques of PTC (SemEval-2020 Task 11), by span.
+"""Techniques v2: the 14 persuasion techniques of PTC (SemEval-2020 Task 11), by span.
 
 Two small networks on the shared MiniLM wordpiece vectors
 (``nlp.features.sentence_features``, computed once per article), plus cue features
@@ -36,11 +36,12 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from ..context import Context
 from ..errors import ModelError
 from ..model import Span, Technique, TechniqueSummary
-from ..registry import analyzers
-from ._quote_marks import balance_quotes
-from .base import Analyzer, Context
+from ..nlp.heads import MLPEnsemble, dense, load_weights, resource_file, softmax
+from ..text.quote_marks import balance_quotes
+from .base import Analyzer, analyzers
 
 #: The 14 classes of SemEval-2020 Task 11, spelled as in the PTC label files.
 TECHNIQUES: tuple[str, ...] = (
@@ -192,16 +193,19 @@ def token_features(text: str, toks: Sequence[Tok], lexicon: Lexicon) -> np.ndarr
     if n == 0:
         return f
     lowers = [t.lower for t in toks]
+    # Where each word occurs: a phrase is tried only where its first word is (every
+    # phrase at every token cost 5 ms an article).
+    at: dict[str, list[int]] = {}
+    for i, w in enumerate(lowers):
+        at.setdefault(w, []).append(i)
     for j, fam in enumerate(CUE_FAMILIES):
         ws = lexicon.words[fam]
-        for i, t in enumerate(toks):
-            if t.lower in ws or t.lemma in ws:
-                f[i, j] = 1.0
+        hits = [i for i, t in enumerate(toks) if t.lower in ws or t.lemma in ws]
+        f[hits, j] = 1.0
         for ph in lexicon.phrases[fam]:
             k = len(ph)
-            first = ph[0]
-            for i in range(n - k + 1):
-                if lowers[i] == first and tuple(lowers[i : i + k]) == ph:
+            for i in at.get(ph[0], ()):
+                if i <= n - k and tuple(lowers[i : i + k]) == ph:
                     f[i : i + k, j] = 1.0
     base = len(CUE_FAMILIES)
     content = [bool(_WORD.search(t.lower)) and not t.is_stop for t in toks]
@@ -255,7 +259,8 @@ def build_inputs(
     """Wordpiece rows of an article: MiniLM vectors + token and sentence features."""
     tok_feats = token_features(text, toks, lexicon)
     tok_starts = [t.start for t in toks]
-    tok_ends = [t.end for t in toks]
+    starts = np.array(tok_starts, dtype=np.int64)
+    ends = np.array([t.end for t in toks], dtype=np.int64)
     dim = 384
     hid, offs, sent_of, extra = [], [], [], []
     sent_rows = np.zeros((len(sents), 2), dtype=np.int64)
@@ -273,13 +278,8 @@ def build_inputs(
         stext = text[s.start : s.end]
         e = np.zeros((k, N_EXTRA), dtype=np.float32)
         # Token of each wordpiece: the last token starting at or before the piece.
-        ti = np.array([max(bisect.bisect_right(tok_starts, int(a)) - 1, 0) for a in o[:, 0]])
-        has_tok = np.array(
-            [
-                len(toks) > 0 and tok_starts[t] <= a < tok_ends[t]
-                for t, a in zip(ti, o[:, 0], strict=True)
-            ]
-        )
+        ti = np.maximum(np.searchsorted(starts, o[:, 0], side="right") - 1, 0)
+        has_tok = (starts[ti] <= o[:, 0]) & (o[:, 0] < ends[ti]) if len(toks) else ti < 0
         if len(toks):
             e[:, : len(TOKEN_FEATURES)] = tok_feats[ti] * has_tok[:, None]
         b = len(TOKEN_FEATURES)
@@ -424,7 +424,7 @@ def si_rows(inp: ArticleInputs, k: int = 1, lo: int = 0, hi: int | None = None) 
         if b > a and lo <= a and (hi is None or b <= hi):
             sent_mean[a - lo : b - lo] = x[a - lo : b - lo].mean(axis=0)
     parts += [sent_mean, np.repeat(inp.article_vec[None, :], n, axis=0)]
-    return np.concatenate(parts, axis=1).astype(np.float32)
+    return np.concatenate(parts, axis=1).astype(np.float32, copy=False)
 
 
 def span_rows(inp: ArticleInputs, start: int, end: int) -> np.ndarray:
@@ -458,52 +458,10 @@ def tc_rows(inp: ArticleInputs, spans: Sequence[tuple[int, int]]) -> np.ndarray:
     )
 
 
-# ---- the numpy networks --------------------------------------------------------------
+# ---- the numpy networks (run by framelens.nlp.heads) -----------------------------------
 
-
-def _gelu(x: np.ndarray) -> np.ndarray:
-    # tanh approximation: the same function the trainer uses.
-    out: np.ndarray = 0.5 * x * (1.0 + np.tanh(0.7978845608028654 * (x + 0.044715 * x**3)))
-    return out
-
-
-def _softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
-    x = x - x.max(axis=axis, keepdims=True)
-    e = np.exp(x)
-    out: np.ndarray = e / e.sum(axis=axis, keepdims=True)
-    return out
-
-
-class MLPEnsemble:
-    """Standardised input -> GELU hidden layer -> softmax, probabilities averaged over members.
-
-    Arrays ``{prefix}.mu``/``.sd`` and ``{prefix}.{i}.w1/b1/w2/b2`` for members i = 0, 1, ...
-    """
-
-    def __init__(self, w: dict[str, np.ndarray], prefix: str):
-        self.mu = w[f"{prefix}.mu"]
-        self.sd = w[f"{prefix}.sd"]
-        self.members = []
-        i = 0
-        while f"{prefix}.{i}.w1" in w:
-            q = f"{prefix}.{i}"
-            self.members.append((w[f"{q}.w1"], w[f"{q}.b1"], w[f"{q}.w2"], w[f"{q}.b2"]))
-            i += 1
-        if not self.members:
-            raise ModelError(
-                f"techniques model has no {prefix!r} network",
-                fix="retrain it with `make train-techniques`",
-            )
-        self.n_out = self.members[0][3].shape[0]
-
-    def __call__(self, z: np.ndarray) -> np.ndarray:
-        if len(z) == 0:
-            return np.zeros((0, self.n_out), dtype=np.float32)
-        z = (z - self.mu) / self.sd
-        p = np.zeros((len(z), self.n_out), dtype=np.float32)
-        for w1, b1, w2, b2 in self.members:
-            p += _softmax(_gelu(z @ w1 + b1) @ w2 + b2)
-        return p / len(self.members)
+#: What to do when the shipped weights are missing or broken.
+RETRAIN = "reinstall framelens, or retrain it with `make train-techniques`"
 
 
 _WORD_TOKEN = re.compile(r"(?u)\b\w\w+\b")
@@ -562,7 +520,7 @@ class SpanTextModel:
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, len(self.bias)), dtype=np.float32)
-        return _softmax(self.features(texts) @ self.coef + self.bias)
+        return softmax(dense(self.features(texts), self.coef, self.bias))
 
 
 #: Wordpiece rows the span finder scores at a time (at least; whole sentences).
@@ -582,8 +540,8 @@ class TechniqueModel:
         self.labels: list[str] = list(config["labels"])
         self.k = int(config.get("si_neighbours", 1))
         self.decoding: dict[str, Any] = dict(config.get("decoding", {}))
-        self.si = MLPEnsemble(weights, "si")
-        self.tc = MLPEnsemble(weights, "tc")
+        self.si = MLPEnsemble(weights, "si", model="techniques", fix=RETRAIN)
+        self.tc = MLPEnsemble(weights, "tc", model="techniques", fix=RETRAIN)
         self.tc_text = SpanTextModel(text_vocab, weights) if text_vocab else None
         #: Share of the span-text model in the technique probabilities (tuned on train folds).
         self.text_weight = float(config.get("tc_text_weight", 0.0)) if text_vocab else 0.0
@@ -694,43 +652,15 @@ def load_model() -> TechniqueModel:
     try:
         config = json.loads(base.joinpath("model.json").read_text(encoding="utf-8"))
         vocab = json.loads(base.joinpath("tc_text.json").read_text(encoding="utf-8"))
-        with base.joinpath("weights.npz").open("rb") as fh:
-            npz = np.load(fh)
-            weights = dequantize({k: npz[k] for k in npz.files})
     except (OSError, ValueError, KeyError) as exc:
         raise ModelError(
             f"techniques model could not be loaded ({type(exc).__name__}: {exc})",
-            fix="reinstall framelens, or retrain it with `make train-techniques`",
+            fix=RETRAIN,
         ) from None
+    weights = load_weights(
+        resource_file("techniques", "weights.npz"), model="techniques", fix=RETRAIN
+    )
     return TechniqueModel(weights, config, vocab)
-
-
-def dequantize(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """float32 arrays from the stored ones: ``NAME.q`` (int8) times ``NAME.scale`` per column."""
-    out: dict[str, np.ndarray] = {}
-    for k, v in arrays.items():
-        if k.endswith(".scale"):
-            continue
-        if k.endswith(".q"):
-            name = k[:-2]
-            out[name] = v.astype(np.float32) * arrays[f"{name}.scale"].astype(np.float32)
-        else:
-            out[k] = np.asarray(v, dtype=np.float32)
-    return out
-
-
-def quantize(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Matrices to int8 with a float32 scale per output column; vectors to float16."""
-    out: dict[str, np.ndarray] = {}
-    for k, v in arrays.items():
-        if v.ndim == 2 and v.size >= 4096:
-            scale = np.abs(v).max(axis=0, keepdims=True) / 127.0
-            scale = np.where(scale == 0, 1.0, scale).astype(np.float32)
-            out[f"{k}.q"] = np.clip(np.round(v / scale), -127, 127).astype(np.int8)
-            out[f"{k}.scale"] = scale
-        else:
-            out[k] = v.astype(np.float32 if k.endswith((".mu", ".sd")) else np.float16)
-    return out
 
 
 # ---- the analyzer -------------------------------------------------------------------

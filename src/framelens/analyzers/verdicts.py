@@ -1,4 +1,4 @@
-"""Verdicts v1: each check-worthy claim against the user's evidence collections.
+"""Verdicts v2: each check-worthy claim against the user's evidence collections.
 
 Runs only when the ``evidence`` setting names collections (``framelens analyze
 --evidence C`` or ``framelens check ARTICLE --evidence C``); otherwise it does nothing.
@@ -13,13 +13,13 @@ pipeline accepts fields of list items of ``actors`` and ``claims``).
 from __future__ import annotations
 
 from ..config import Settings
-from ..registry import analyzers
-from .base import Analyzer, Context
+from ..context import Context
+from .base import Analyzer, analyzers
 
 
 def evidence_collections(settings: Settings) -> list[str]:
     """The collections named by the ``evidence`` setting (comma-separated)."""
-    return [c.strip() for c in str(settings.evidence or "").split(",") if c.strip()]
+    return [c.strip() for c in settings.evidence.split(",") if c.strip()]
 
 
 @analyzers.register("verdicts")

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..config import Settings
-from ..errors import FramelensError, InputError
+from ..errors import Errors, FramelensError
 from ..ingest import (
     SUPPORTED,
     _record_to_article,
@@ -67,7 +67,7 @@ def _too_big(source: str, size: int, settings: Settings) -> Failure:
     return Failure(
         source=source,
         stage="ingest",
-        code="E104",
+        code=Errors.E104.code,
         message=f"{source} is {size:,} bytes, more than max_bytes={settings.max_bytes:,}; skipped",
         fix="split it, or raise the limit: --set max_bytes=N",
     )
@@ -88,11 +88,10 @@ def _iter_jsonl(path: Path, settings: Settings, force: bool) -> Iterator[Item]:
                 try:
                     record = json.loads(raw.decode("utf-8-sig"))
                 except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-                    raise InputError(
+                    raise Errors.E106(
                         f"{src} is not a valid JSON line ({type(exc).__name__}: {str(exc)[:80]})",
                         fix="give one JSON object per line",
                         value=src,
-                        code="E106",
                     ) from None
                 yield _record_to_article(record, settings, force, src)
             except FramelensError as exc:
@@ -110,7 +109,7 @@ def _iter_csv(
             yield Failure(
                 source=str(path),
                 stage="ingest",
-                code="E106",
+                code=Errors.E106.code,
                 message=f"{path} has no column {text_column!r} "
                 f"(columns: {', '.join(reader.fieldnames or []) or 'none'})",
                 fix="name the text column: --text-column NAME",
@@ -126,7 +125,10 @@ def _iter_csv(
                 return
             except csv.Error as exc:
                 yield Failure(
-                    source=src, stage="ingest", code="E106", message=f"{src}: bad CSV row ({exc})"
+                    source=src,
+                    stage="ingest",
+                    code=Errors.E106.code,
+                    message=f"{src}: bad CSV row ({exc})",
                 )
                 continue
             text = row.get(text_column) or ""
@@ -161,7 +163,7 @@ def _iter_warc(path: Path, settings: Settings, force: bool) -> Iterator[Item]:
                     yield Failure(
                         source=src,
                         stage="ingest",
-                        code="E102",
+                        code=Errors.E102.code,
                         message=f"{src} ({url}) is {ctype or 'of no content type'}, not HTML; "
                         "skipped",
                     )
@@ -178,7 +180,7 @@ def _iter_warc(path: Path, settings: Settings, force: bool) -> Iterator[Item]:
             yield Failure(
                 source=str(path),
                 stage="ingest",
-                code="E106",
+                code=Errors.E106.code,
                 message=f"{path} is not a readable WARC file ({type(exc).__name__}: {exc})",
                 fix="check the file (a crawl cut off mid-record?)",
             )
@@ -199,7 +201,7 @@ def _iter_pdf(path: Path, settings: Settings, force: bool) -> Iterator[Item]:
         yield Failure(
             source=src,
             stage="ingest",
-            code="E102",
+            code=Errors.E102.code,
             message=f"{src} is not a readable PDF ({type(exc).__name__}: {exc})",
             fix="give the article as text or HTML",
         )
@@ -224,7 +226,7 @@ def iter_path(
         yield Failure.from_error(
             str(path),
             "ingest",
-            InputError(f"no such file or directory: {str(path)!r}", value=str(path), code="E100"),
+            Errors.E100(f"no such file or directory: {str(path)!r}", value=str(path)),
         )
     elif kind in ("jsonl", "jsonl.gz"):
         yield from _iter_jsonl(path, settings, force)

@@ -1,19 +1,26 @@
-"""Progress for long commands: a Rich bar (articles/s, ETA) on a terminal, log lines otherwise."""
+"""Progress for long commands: a Rich bar (items/s, ETA) on a terminal, log lines otherwise.
+
+One helper for every long command (ingest, batch, evidence add, eval): ``Reporter`` around
+a loop, or ``track`` around an iterable.
+"""
 
 from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
+
+T = TypeVar("T")
 
 
 class Reporter:
     """``advance(n)`` as work finishes; a Rich bar when ``stream`` is a terminal and not quiet.
 
     Without a terminal (or with ``quiet``) it writes a plain line at most every
-    ``every`` seconds: ``done/total articles, rate/s, ETA``.
+    ``every`` seconds: ``done/total articles, rate/s, ETA``, and one when the work ends.
+    ``unit`` names the items ("articles", "documents", "sentences").
     """
 
     def __init__(
@@ -25,8 +32,9 @@ class Reporter:
         stream: TextIO | None = None,
         every: float = 10.0,
         log: Callable[[str], None] | None = None,
+        unit: str = "articles",
     ):
-        self.label, self.total, self.done = label, total, 0
+        self.label, self.total, self.done, self.unit = label, total, 0, unit
         self.stream = stream or sys.stderr
         self.rich = not quiet and self.stream.isatty()
         self._start = time.perf_counter()
@@ -51,12 +59,15 @@ class Reporter:
                 TextColumn("{task.description}"),
                 BarColumn(),
                 MofNCompleteColumn(),
-                TextColumn("{task.fields[rate]:.1f} articles/s"),
+                TextColumn("{task.fields[rate]:.1f} " + self.unit + "/s"),
                 TimeElapsedColumn(),
                 TextColumn("ETA"),
                 TimeRemainingColumn(),
                 console=Console(file=self.stream),
                 transient=False,
+                # Lines the command prints to stdout go above the bar only when stdout is
+                # the terminal too; piped, they stay in the pipe.
+                redirect_stdout=sys.stdout.isatty(),
             )
             self._progress.start()
             self._task = self._progress.add_task(self.label, total=self.total, rate=0.0)
@@ -73,11 +84,15 @@ class Reporter:
         if now - self._last < self.every:
             return
         self._last = now
+        self._line(rate)
+
+    def _line(self, rate: float, end: str = "") -> None:
         total = f"/{self.total}" if self.total else ""
         eta = ""
-        if self.total and rate:
+        if self.total and rate and not end:
             eta = f", ETA {max(0.0, (self.total - self.done) / rate):.0f}s"
-        self._log(f"{self.label}: {self.done}{total} articles, {rate:.1f} articles/s{eta}")
+        unit = self.unit
+        self._log(f"{self.label}: {self.done}{total} {unit}, {rate:.1f} {unit}/s{eta}{end}")
 
     def __exit__(
         self,
@@ -87,3 +102,22 @@ class Reporter:
     ) -> None:
         if self._progress is not None:
             self._progress.stop()
+        elif self.done and exc_type is None:
+            # The last state as a plain line too, so a short run without a terminal says
+            # how much it did and how fast (an error says it alone, on one line).
+            elapsed = time.perf_counter() - self._start
+            self._line(self.done / elapsed if elapsed else 0.0, f", {elapsed:.1f}s in all")
+
+
+def track(
+    items: Iterable[T],
+    label: str,
+    total: int | None = None,
+    **options: Any,
+) -> Iterator[T]:
+    """Yield ``items``, counting each one done when the next is asked for (a ``Reporter``
+    with ``options``: ``unit``, ``quiet``, ``log``, ...)."""
+    with Reporter(label, total, **options) as bar:
+        for item in items:
+            yield item
+            bar.advance()

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Settings, load_settings
-from ..errors import ConfigError, InputError
+from ..errors import ConfigError, Errors
 from ..model import Analysis, Failure
 from .inputs import iter_inputs
 from .partitions import Partition, Skipped, partitions
@@ -80,7 +80,7 @@ def _pipeline(analyzers: str, values: dict[str, Any]) -> Any:
     if key not in _PIPELINES:
         from ..pipeline import Pipeline
 
-        _PIPELINES[key] = Pipeline(analyzers or None, Settings(dict(values), {}))
+        _PIPELINES[key] = Pipeline(analyzers or None, Settings.resolved(values))
     return _PIPELINES[key]
 
 
@@ -137,7 +137,7 @@ def _lost_partition(out: Path, part: Partition, exc: BaseException) -> dict[str,
             Failure(
                 source=(item.source or key) if not isinstance(item, Failure) else item.source,
                 stage="batch",
-                code="E501",
+                code=Errors.E501.code,
                 message=message,
                 fix="raise --memory-limit or lower --partition-size, or skip the article",
                 article_id=getattr(item, "id", None),
@@ -150,7 +150,7 @@ def _lost_partition(out: Path, part: Partition, exc: BaseException) -> dict[str,
         "partition": part.id,
         "keys": part.keys,
         "rows": counts,
-        "codes": {"E501": len(failures)},
+        "codes": {Errors.E501.code: len(failures)},
         "words": 0,
     }
 
@@ -265,16 +265,15 @@ def run_batch(
             value=str(partition_size),
         )
     if not paths:
-        raise InputError("no inputs given", fix="give files or directories", code="E100")
+        raise Errors.E100("no inputs given", fix="give files or directories")
     output = Output(out)
     try:
         output.dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise InputError(
+        raise Errors.E109(
             f"cannot create the output directory {str(out)!r} ({exc.strerror})",
             fix="give a writable --out directory",
             value=str(out),
-            code="E108",
         ) from None
     output.recover()
     done = output.done_keys()

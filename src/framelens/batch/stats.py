@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
+from ..errors import Errors
 from .writer import MANIFEST, TYPES
 
 _MONTH = "coalesce(substr(a.published, 1, 7), '?')"
@@ -89,11 +89,10 @@ QUESTIONS: dict[str, tuple[str, str]] = {
 
 def _datasets(out: Path) -> dict[str, str]:
     if not (out / MANIFEST).exists():
-        raise InputError(
+        raise Errors.E100(
             f"{str(out)!r} is not a framelens batch output (no {MANIFEST})",
             fix="give the --out directory of a `framelens batch` run",
             value=str(out),
-            code="E100",
         )
     names: dict[str, str] = {}
     for kind in TYPES:
@@ -109,11 +108,10 @@ def query(
     import duckdb
 
     if question not in QUESTIONS:
-        raise InputError(
+        raise Errors.E100(
             f"unknown question {question!r}",
             fix=f"use one of: {', '.join(QUESTIONS)}",
             value=question,
-            code="E100",
         )
     sql = QUESTIONS[question][1].format(**_datasets(Path(out)))
     con = duckdb.connect()
@@ -123,11 +121,10 @@ def query(
             rel = rel.filter(duckdb.ColumnExpression("outlet") == duckdb.ConstantExpression(outlet))
         return list(rel.columns), rel.fetchall()
     except duckdb.IOException as exc:  # a dataset with no files yet
-        raise InputError(
+        raise Errors.E100(
             f"cannot read the batch output in {str(out)!r} ({str(exc).splitlines()[0]})",
             fix="run `framelens batch` to completion first",
             value=str(out),
-            code="E100",
         ) from None
     finally:
         con.close()
@@ -167,24 +164,61 @@ def bars(
     ]
 
 
-def read_analyses(out: str | Path, ids: list[str] | None = None) -> list[Any]:
-    """The full ``Analysis`` records kept in ``DIR/articles/`` (all, or those ``ids``).
+def read_analyses(
+    out: str | Path,
+    ids: list[str] | None = None,
+    *,
+    outlets: list[str] | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    limit: int | None = None,
+) -> list[Any]:
+    """The full ``Analysis`` records kept in ``DIR/articles/``: all, or those ``ids``,
+    narrowed to ``outlets`` and to a publication date range (``since``/``until``, ISO
+    dates, inclusive), at most ``limit`` of them, oldest id first.
 
-    What ``framelens.compare.compare_analyses`` and the reports take, at corpus scale.
+    What ``framelens.compare.compare_analyses`` and the reports take, at corpus scale:
+    DuckDB reads only the matching rows' ``analysis`` column.
     """
     import duckdb
 
     from ..model import Analysis
 
     table = _datasets(Path(out))["articles"]
+    where: list[str] = []
+    params: list[Any] = []
+    if ids is not None:
+        where.append("list_contains(?, id)")
+        params.append(list(ids))
+    if outlets:
+        where.append("list_contains(?, outlet)")
+        params.append(list(outlets))
+    if since:
+        where.append("published IS NOT NULL AND substr(published, 1, 10) >= ?")
+        params.append(since[:10])
+    if until:
+        where.append("published IS NOT NULL AND substr(published, 1, 10) <= ?")
+        params.append(until[:10])
+    sql = f"SELECT analysis FROM {table}"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY id"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
     con = duckdb.connect()
     try:
-        if ids is None:
-            rows = con.execute(f"SELECT analysis FROM {table} ORDER BY id").fetchall()
-        else:
-            rows = con.execute(
-                f"SELECT analysis FROM {table} WHERE list_contains(?, id) ORDER BY id", [ids]
-            ).fetchall()
+        rows = con.execute(sql, params).fetchall()
+    except duckdb.IOException as exc:  # a dataset with no files yet
+        raise Errors.E100(
+            f"cannot read the batch output in {str(out)!r} ({str(exc).splitlines()[0]})",
+            fix="run `framelens batch` to completion first",
+            value=str(out),
+        ) from None
     finally:
         con.close()
     return [Analysis.from_json(r[0]) for r in rows]
+
+
+def is_batch_output(path: str | Path) -> bool:
+    """Whether ``path`` is the ``--out`` directory of a ``framelens batch`` run."""
+    return (Path(path) / MANIFEST).is_file()

@@ -17,10 +17,28 @@ from ..analysis_files import looks_like_analyses, read_analyses
 from ..config import Settings, load_settings
 from ..errors import ConfigError
 from ..model import Analysis, Comparison, Failure, OutletArticles, Story
-from .context import PARTY_TYPES, build_context, outlet_of
-from .dimensions import Dimension, dimension_classes, fill_nearest
+from ..nlp.embedder import CachedEmbedder, embedder_id, load_embedder
+from .context import (
+    PARTY_TYPES,
+    Sentences,
+    Unit,
+    base_id,
+    build_context,
+    collect_context,
+    outlet_of,
+)
+from .dimensions import CLAIMS_PER_ARTICLE, Dimension, dimension_classes, fill_nearest
+from .referents import MAX_CONTEXTS
 
-__all__ = ["compare_analyses", "compare_paths", "outlet_of", "story_for"]
+__all__ = [
+    "cached_embedder",
+    "compare_analyses",
+    "compare_paths",
+    "embed_ahead",
+    "outlet_of",
+    "story_for",
+    "texts_to_embed",
+]
 
 
 def _dims(names: Sequence[str] | None, embedder: Any) -> list[Dimension]:
@@ -64,6 +82,44 @@ def story_for(
     )
 
 
+def texts_to_embed(analysis: Analysis) -> list[str]:
+    """The texts a comparison of this article embeds: its parties' first masked contexts
+    and its most check-worthy claims. ``framelens ingest`` stores their vectors with the
+    analysis, so comparing stored stories runs no model (see ``CachedEmbedder``)."""
+    units: dict[str, Unit] = {}
+    sents = Sentences(analysis.article.text)
+    for actor in analysis.actors:
+        key = base_id(actor.id)
+        unit = units.get(key)
+        if unit is None:
+            unit = units[key] = Unit("", key, actor.type)
+        collect_context(unit, analysis, actor, sents)
+    out = [c for u in units.values() if u.type in PARTY_TYPES for c in u.contexts[:MAX_CONTEXTS]]
+    top = sorted(analysis.claims, key=lambda c: (-c.score, c.span.start))[:CLAIMS_PER_ARTICLE]
+    out.extend((c.content or c.span).text for c in top)
+    return sorted(set(out))
+
+
+def cached_embedder(store: Any, spec: str) -> CachedEmbedder:
+    """The sentence embedder ``spec`` behind ``store``'s vector cache: vectors stored at
+    ingest are read back, and the model is loaded only when one is missing."""
+    return CachedEmbedder(
+        lambda: load_embedder(spec),
+        embedder_id(spec),
+        store.get_text_vectors,
+        store.save_text_vectors,
+    )
+
+
+def embed_ahead(analyses: Iterable[Analysis], embedder: Any) -> int:
+    """Encode what comparing these articles will embed (through a ``CachedEmbedder``, that
+    stores the vectors); returns how many texts."""
+    texts = sorted({t for a in analyses for t in texts_to_embed(a)})
+    if texts:
+        embedder.encode(texts)
+    return len(texts)
+
+
 def compare_analyses(
     analyses: Sequence[Analysis],
     *,
@@ -76,8 +132,6 @@ def compare_analyses(
     settings = settings or load_settings()
     ctx = build_context(analyses)
     if embedder is None:
-        from ..nlp.embedder import load_embedder
-
         embedder = load_embedder(settings.embedder)
     dims = _dims(dimensions, embedder)
     story = story or story_for(ctx.analyses)

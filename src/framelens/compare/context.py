@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..errors import InputError
+from ..errors import Errors
 from ..model import Actor, Analysis, Span
+from ..text.lexicons import word_set
 
 #: Actor types aligned by what the texts say of them; people and places align by name only.
 PARTY_TYPES = frozenset({"group", "organisation", "state", "other"})
@@ -108,15 +109,9 @@ class Unit:
         return self.names.most_common(1)[0][0] if self.names else self.key
 
 
-#: Words that carry no context of their own (function words and reporting verbs).
-STOP = frozenset(
-    """a an the and or but of in on at to for from by with as into over after before since
-    than that this these those it its it's he she they them their his her we our us you your
-    i me my is are was were be been being has have had do does did not no so such also who whom
-    which what when where while said says say told tell according would will could can may
-    might must should there here then about against between during through under up down out
-    more most some any all each other one two three four five six seven eight nine ten x""".split()
-)
+#: Words that carry no context of their own (function words and reporting verbs), from
+#: resources/lexicons/stop_words.toml.
+STOP = word_set("stop_words", "context")
 
 
 @dataclass
@@ -154,10 +149,9 @@ class StoryContext:
 def build_context(analyses: Sequence[Analysis]) -> StoryContext:
     """Pool ``analyses`` by outlet; raises ``InputError`` when there is nothing to compare."""
     if not analyses:
-        raise InputError(
+        raise Errors.E120(
             "no articles to compare",
             fix="give at least two articles from two outlets",
-            code="E120",
         )
     seen: set[str] = set()
     kept: list[Analysis] = []
@@ -176,31 +170,27 @@ def build_context(analyses: Sequence[Analysis]) -> StoryContext:
         outlet_by_article[a.article.id] = name
         by_outlet[name].append(a)
     if missing:
-        raise InputError(
+        raise Errors.E121(
             f"{len(missing)} article(s) have no outlet: {', '.join(missing[:3])}",
             fix="give each article an 'outlet' (JSONL field or HTML site name) or a URL",
-            code="E121",
         )
     if len(kept) < 2:
-        raise InputError(
+        raise Errors.E120(
             "only one article: a comparison needs at least two",
             fix="give articles about the same story from two or more outlets",
-            code="E120",
         )
     if len(by_outlet) < 2:
         only = next(iter(by_outlet))
-        raise InputError(
+        raise Errors.E122(
             f"all {len(kept)} articles are from one outlet ({only!r})",
             fix="give articles from two or more outlets (their 'outlet' metadata differs)",
             value=only,
-            code="E122",
         )
     langs = {a.article.lang for a in kept if a.article.lang}
     if len(langs) > 1:
-        raise InputError(
+        raise Errors.E123(
             f"the articles are in several languages ({', '.join(sorted(langs))})",
             fix="compare articles in one language; framelens reads English",
-            code="E123",
         )
     ordered = {o: by_outlet[o] for o in sorted(by_outlet)}
     sentences = {a.article.id: Sentences(a.article.text) for a in kept}
@@ -217,7 +207,7 @@ def build_context(analyses: Sequence[Analysis]) -> StoryContext:
                 unit.actors.append((a.article.id, actor))
                 unit.mentions += actor.mention_count
                 unit_of_actor[(outlet, actor.id)] = key
-                _collect_context(unit, a, actor, sentences[a.article.id])
+                collect_context(unit, a, actor, sentences[a.article.id])
     return StoryContext(
         analyses=kept,
         outlet_by_article=outlet_by_article,
@@ -233,7 +223,7 @@ def build_context(analyses: Sequence[Analysis]) -> StoryContext:
 WINDOW = 12
 
 
-def _collect_context(unit: Unit, analysis: Analysis, actor: Actor, sents: Sentences) -> None:
+def collect_context(unit: Unit, analysis: Analysis, actor: Actor, sents: Sentences) -> None:
     """Masked local contexts and context words around each mention of ``actor``.
 
     The actor's own mention becomes "X", every evaluative label word nearby (any actor's)

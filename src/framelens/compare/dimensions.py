@@ -26,12 +26,16 @@ from ..model import (
     SourceEntry,
     Span,
 )
-from ..registry import dimensions
+from ..registry import Registry
 from .context import StoryContext
 from .matching import group_claims, group_quotations, source_type
 from .referents import fill_referents
 
 Features = dict[str, dict[str, float]]
+
+#: The comparison dimensions by name: the built-in ones below register on import; an
+#: installed package adds more through the ``framelens.dimensions`` entry-point group.
+dimensions = Registry("comparison dimension", entry_points="framelens.dimensions")
 
 #: Claims per article matched across outlets for omissions (its most check-worthy).
 CLAIMS_PER_ARTICLE = 10

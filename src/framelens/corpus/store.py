@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -24,8 +24,9 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 
 from ..display import mask_url
-from ..errors import NotFound, StoreError, os_reason
+from ..errors import Errors, NotFound, StoreError, os_reason
 from ..model import Analysis, Article, Failure, Story
+from ..text.lexicons import word_set
 
 metadata = sa.MetaData()
 
@@ -163,6 +164,17 @@ article_vectors = sa.Table(
     "article_vectors",
     metadata,
     sa.Column("article_id", sa.String(64), primary_key=True),
+    sa.Column("model", sa.String(200), primary_key=True),
+    sa.Column("vector", sa.LargeBinary, nullable=False),
+)
+
+# Sentence vectors of short texts keyed by their SHA-256, per embedder: what `compare`
+# embeds (the parties' masked contexts, the claims), so a stored story compares without
+# running the model (framelens.nlp.embedder.CachedEmbedder).
+text_vectors = sa.Table(
+    "text_vectors",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
     sa.Column("model", sa.String(200), primary_key=True),
     sa.Column("vector", sa.LargeBinary, nullable=False),
 )
@@ -354,6 +366,18 @@ def _m005_article_vectors(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def _m007_text_vectors(conn: Connection) -> None:
+    md = sa.MetaData()
+    sa.Table(
+        "text_vectors",
+        md,
+        sa.Column("key", sa.String(64), primary_key=True),
+        sa.Column("model", sa.String(200), primary_key=True),
+        sa.Column("vector", sa.LargeBinary, nullable=False),
+    )
+    md.create_all(conn)
+
+
 def _m006_analyses_jsonb(conn: Connection) -> None:
     # PostgreSQL stores each analysis as JSONB, queryable in SQL (a GIN index serves
     # containment: which analyses hold a technique or a label); SQLite keeps the JSON text.
@@ -467,10 +491,7 @@ def _next_day(day: str) -> str:
 
 # PostgreSQL's english configuration drops stop words from a query; SQLite's FTS5 would
 # require them. Dropping the common ones here keeps both back ends answering alike.
-_STOP_WORDS = frozenset(
-    "a an and are as at be but by for from has have he her his i in is it its of on or "
-    "she that the their them they this to was we were will with".split()
-)
+_STOP_WORDS = word_set("stop_words", "search")  # resources/lexicons/stop_words.toml
 
 
 def _fts_tokens(query: str) -> list[str]:
@@ -490,6 +511,7 @@ MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("004_corpus", _m004_corpus),
     ("005_article_vectors", _m005_article_vectors),
     ("006_analyses_jsonb", _m006_analyses_jsonb),
+    ("007_text_vectors", _m007_text_vectors),
 ]
 
 
@@ -512,6 +534,50 @@ _FAILURE_LOCK_CLASS = 0x666C666C
 # Seconds an SQLite writer waits for another process's write lock before giving up. Writes
 # are short (one article and its analysis); 30 s covers many processes ingesting at once.
 _SQLITE_BUSY_TIMEOUT = 30
+
+
+# How many matching ids an ambiguous-prefix error lists.
+_CANDIDATES = 3
+
+
+def pick_by_prefix(ids: Sequence[str], given: str, kind: str, kinds: str) -> str | None:
+    """The one id of ``ids`` that is ``given`` or starts with it.
+
+    An exact id always wins; ``None`` when nothing matches (or ``given`` is empty); a prefix
+    that several ids share raises ``AmbiguousId`` (E409), naming a few of them.
+    """
+    if not given:
+        return None
+    if given in ids:
+        return given
+    found = sorted({i for i in ids if i.startswith(given)})
+    if len(found) > 1:
+        shown = ", ".join(found[:_CANDIDATES]) + (", ..." if len(found) > _CANDIDATES else "")
+        raise Errors.E409(kind=kind, kinds=kinds, prefix=given, candidates=shown, value=given)
+    return found[0] if found else None
+
+
+def _by_prefix(
+    conn: Connection, column: sa.ColumnElement[str], given: str, kind: str, kinds: str
+) -> str | None:
+    """``pick_by_prefix`` in SQL: the exact id, else the few ids that start with ``given``
+    (LIKE wildcards in ``given`` are escaped)."""
+    if not given:
+        return None
+    if conn.execute(sa.select(column).where(column == given).limit(1)).first() is not None:
+        return given
+    found = (
+        conn.execute(
+            sa.select(column)
+            .distinct()
+            .where(column.startswith(given, autoescape=True))
+            .order_by(column)
+            .limit(_CANDIDATES + 1)
+        )
+        .scalars()
+        .all()
+    )
+    return pick_by_prefix(found, given, kind, kinds)
 
 
 def _insert_new(conn: Connection, table: sa.Table, row: dict[str, Any]) -> bool:
@@ -744,12 +810,16 @@ class Store:
             raise self._fail("read analyses", exc) from None
 
     def get_article(self, article_id: str) -> Article:
+        """A stored article by id or unique id prefix (``AmbiguousId`` if several match)."""
         try:
             with self.engine.connect() as conn:
+                full = _by_prefix(conn, articles.c.id, article_id, "article", "articles")
                 row = (
-                    conn.execute(sa.select(articles).where(articles.c.id.startswith(article_id)))
+                    conn.execute(sa.select(articles).where(articles.c.id == full))
                     .mappings()
                     .first()
+                    if full is not None
+                    else None
                 )
         except SQLAlchemyError as exc:
             raise self._fail("read article", exc) from None
@@ -763,14 +833,22 @@ class Store:
         return Article(**data)
 
     def get_analysis(self, article_id: str) -> Analysis:
-        """The newest stored analysis of an article (id or unique id prefix)."""
+        """The newest stored analysis of an article (id or unique id prefix; ``AmbiguousId``
+        if the prefix fits several analysed articles)."""
         try:
             with self.engine.connect() as conn:
-                row = conn.execute(
-                    sa.select(analyses.c.data)
-                    .where(analyses.c.article_id.startswith(article_id))
-                    .order_by(analyses.c.id.desc())
-                ).first()
+                full = _by_prefix(
+                    conn, analyses.c.article_id, article_id, "article", "analysed articles"
+                )
+                row = (
+                    conn.execute(
+                        sa.select(analyses.c.data)
+                        .where(analyses.c.article_id == full)
+                        .order_by(analyses.c.id.desc())
+                    ).first()
+                    if full is not None
+                    else None
+                )
         except SQLAlchemyError as exc:
             raise self._fail("read analysis", exc) from None
         if row is None:
@@ -1002,29 +1080,14 @@ class Store:
         try:
             with self.engine.connect() as conn:
                 for given in ids:
-                    found = (
-                        conn.execute(
-                            sa.select(articles.c.id)
-                            .where(articles.c.id.startswith(given, autoescape=True))
-                            .order_by(articles.c.id)
-                            .limit(2)
-                        )
-                        .scalars()
-                        .all()
-                    )
-                    if not found or not given:
+                    full = _by_prefix(conn, articles.c.id, given, "article", "articles")
+                    if full is None:
                         raise NotFound(
                             f"no stored article with id {given!r}",
                             fix="find ids with `framelens corpus list` or `corpus search`",
                             value=given,
                         )
-                    if len(found) > 1 and found[0] != given:
-                        raise NotFound(
-                            f"article id prefix {given!r} matches several articles",
-                            fix="give more characters of the id",
-                            value=given,
-                        )
-                    out.append(found[0])
+                    out.append(full)
         except SQLAlchemyError as exc:
             raise self._fail("read articles", exc) from None
         return out
@@ -1129,6 +1192,37 @@ class Store:
         except SQLAlchemyError as exc:
             raise self._fail("save vectors", exc) from None
 
+    def get_text_vectors(self, keys: list[str], model: str) -> dict[str, bytes]:
+        """Stored sentence vectors (raw float32 bytes) by text key, for ``model``."""
+        out: dict[str, bytes] = {}
+        wanted = sorted(set(keys))
+        try:
+            with self.engine.connect() as conn:
+                for i in range(0, len(wanted), 500):
+                    rows = conn.execute(
+                        sa.select(text_vectors.c.key, text_vectors.c.vector).where(
+                            text_vectors.c.model == model,
+                            text_vectors.c.key.in_(wanted[i : i + 500]),
+                        )
+                    )
+                    out.update({k: bytes(v) for k, v in rows})
+        except SQLAlchemyError as exc:
+            raise self._fail("read vectors", exc) from None
+        return out
+
+    def save_text_vectors(self, model: str, vectors: dict[str, bytes]) -> None:
+        """Store sentence vectors by text key (idempotent: one already there is kept)."""
+        if not vectors:
+            return
+        try:
+            with self._writing() as conn:
+                for key in sorted(vectors):
+                    _insert_new(
+                        conn, text_vectors, {"key": key, "model": model, "vector": vectors[key]}
+                    )
+        except SQLAlchemyError as exc:
+            raise self._fail("save vectors", exc) from None
+
     # -- stories ----------------------------------------------------------------
 
     def _write_story(self, conn: Connection, story: Story) -> None:
@@ -1197,31 +1291,26 @@ class Store:
             raise self._fail("save stories", exc) from None
 
     def get_story(self, story_id: str) -> Story:
-        """A stored story by id or unique id prefix; ``NotFound`` with a fix otherwise."""
+        """A stored story by id or unique id prefix; ``NotFound`` with a fix otherwise
+        (``AmbiguousId`` when the prefix fits several stories)."""
         try:
             with self.engine.connect() as conn:
-                rows = conn.execute(
-                    sa.select(stories.c.id, stories.c.data)
-                    .where(stories.c.id.startswith(story_id, autoescape=True))
-                    .order_by(stories.c.id)
-                    .limit(2)
-                ).all()
+                full = _by_prefix(conn, stories.c.id, story_id, "story", "stories")
+                data = (
+                    conn.execute(sa.select(stories.c.data).where(stories.c.id == full)).scalar()
+                    if full is not None
+                    else None
+                )
         except SQLAlchemyError as exc:
             raise self._fail("read story", exc) from None
-        if not rows or not story_id:
+        if data is None:
             raise NotFound(
                 f"no stored story with id {story_id!r}",
                 fix="list stories with `framelens stories list`, or group them with "
                 "`framelens stories`",
                 value=story_id,
             )
-        if len(rows) > 1 and rows[0][0] != story_id:
-            raise NotFound(
-                f"story id prefix {story_id!r} matches several stories",
-                fix="give more characters of the id",
-                value=story_id,
-            )
-        return Story.model_validate_json(rows[0][1])
+        return Story.model_validate_json(data)
 
     def list_stories(
         self, *, method: str | None = None, limit: int = 100, offset: int = 0

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from ..model import Story
+from ..text.lexicons import word_set
 from ..unionfind import UnionFind
 
 # Tuned on BASIL's tuning half (the first 50 events by triplet-uuid; `framelens eval
@@ -55,18 +56,11 @@ LEAD_CHARS = 300
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]+")
 _SENTENCE_END = re.compile(r"(?<=[.!?\"'”’)])\s+(?=[\"“‘(]?[A-Z0-9])")
-_STOP = frozenset(
-    """a about above after again against all also am an and any are as at be because been
-    before being below between both but by can could did do does doing down during each few
-    for from further had has have having he her here hers herself him himself his how i if
-    in into is it its itself just me more most my myself no nor not now of off on once only
-    or other our ours out over own same she should so some such than that the their theirs
-    them themselves then there these they this those through to too under until up very was
-    we were what when where which while who whom why will with would you your yours said
-    says say new one two three first last year years week day days time just like many much
-    told according people would could may might must us mr mrs ms monday tuesday wednesday
-    thursday friday saturday sunday january february march april june july august september
-    october november december percent including including since after before""".split()
+#: Lead terms that do not make two articles one story (resources/lexicons/stop_words.toml).
+_STOP = (
+    word_set("stop_words", "story_grouping")
+    | word_set("calendar", "months")
+    | word_set("calendar", "weekdays")
 )
 
 

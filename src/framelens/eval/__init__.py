@@ -1,96 +1,23 @@
 """Evaluation on public datasets with their standard metrics.
 
-Each task registers a function ``(EvalRequest) -> dict`` with
-``framelens.registry.eval_tasks``; ``framelens eval TASK`` finds it by name.
-Built-in task modules are imported here so they register.
+Every module of this package registers its tasks with ``eval_tasks`` (``eval.base``) when
+imported; importing the package imports them all, so ``eval_tasks`` lists every built-in task.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+import importlib
+import pkgutil
 
-from ..config import Settings, find_datasets_dir
-from ..errors import NotFound
-from ..registry import eval_tasks
-
-
-@dataclass
-class EvalRequest:
-    """What ``framelens eval`` passes to a task."""
-
-    data: Path
-    split: str
-    settings: Settings
-    task: str | None = None
-    limit: int | None = None
-    predictions: Path | None = None
-    options: dict[str, Any] = field(default_factory=dict)
-
-
-def dataset_dir(name: str, data: str | Path | None, settings: Settings) -> Path:
-    """``data`` if given, else ``<datasets_dir>/<name>``; ``NotFound`` with a fix otherwise."""
-    if data:
-        path = Path(data)
-    else:
-        root = find_datasets_dir(settings)
-        if root is None:
-            raise NotFound(
-                f"no datasets folder found for {name!r}",
-                fix="pass --data PATH or set datasets_dir (FRAMELENS_DATASETS_DIR)",
-                value=name,
-            )
-        path = root / name
-    if not path.is_dir():
-        raise NotFound(
-            f"dataset folder {str(path)!r} does not exist",
-            fix="pass --data with the folder of the dataset (see ../shared/datasets)",
-            value=str(path),
-        )
-    return path
-
-
-def task(name: str, dataset: str) -> Any:
-    """Register an eval task ``name`` whose data live in ``<datasets_dir>/<dataset>``."""
-
-    def deco(fn: Any) -> Any:
-        fn.dataset = dataset
-        eval_tasks.register(name)(fn)
-        return fn
-
-    return deco
-
-
-def run_eval(name: str, request: EvalRequest) -> dict[str, Any]:
-    fn = eval_tasks.get(name)
-    result: dict[str, Any] = fn(request)
-    return result
-
-
-def flatten(result: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
-    """Nested result dict -> ``(dotted.key, value)`` rows for a table."""
-    rows: list[tuple[str, Any]] = []
-    for key, value in result.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            rows.extend(flatten(value, name + "."))
-        else:
-            rows.append((name, value))
-    return rows
-
-
-__all__ = ["EvalRequest", "dataset_dir", "flatten", "run_eval", "task"]
+from .base import EvalRequest, dataset_dir, eval_tasks, flatten, run_eval, task
 
 
 def _import_tasks() -> None:
-    # Every module in this package registers its tasks on import.
-    import importlib
-    import pkgutil
-
     for info in pkgutil.iter_modules(__path__):
-        if not info.name.startswith("_"):
+        if info.name != "base" and not info.name.startswith("_"):
             importlib.import_module(f"{__name__}.{info.name}")
 
 
 _import_tasks()
+
+__all__ = ["EvalRequest", "dataset_dir", "eval_tasks", "flatten", "run_eval", "task"]

@@ -26,7 +26,7 @@ from typing import Any
 
 from ..errors import ConfigError, InputError, NotFound
 from ..model import Analysis
-from . import EvalRequest, task
+from .base import EvalRequest, task
 
 SPLITS = ("tune", "held-out", "all")
 #: Events (sorted by triplet-uuid) of the tuning half; the rest are held out.
@@ -164,9 +164,24 @@ def purity(truth: list[str], predicted: list[str]) -> float:
     return sum(c.most_common(1)[0][1] for c in clusters.values()) / max(len(truth), 1)
 
 
-def score(truth: list[str], predicted: list[str]) -> dict[str, Any]:
-    from sklearn.metrics import adjusted_rand_score
+def adjusted_rand_score(truth: list[str], predicted: list[str]) -> float:
+    """The adjusted Rand index, computed as scikit-learn's ``adjusted_rand_score`` does
+    (pair counts in exact integers, one division), so that scoring needs no scikit-learn."""
+    n = len(truth)
+    pairs = Counter(zip(truth, predicted, strict=True))
+    sum_squares = sum(c * c for c in pairs.values())
+    by_true, by_pred = Counter(truth), Counter(predicted)
+    # Pair confusion matrix: pairs together in both / only in one / in neither.
+    fp = sum(c * by_pred[p] for (_, p), c in pairs.items()) - sum_squares
+    fn = sum(c * by_true[t] for (t, _), c in pairs.items()) - sum_squares
+    tp = sum_squares - n
+    tn = n * n - fp - fn - sum_squares
+    if fn == 0 and fp == 0:  # identical partitions (also the degenerate ones)
+        return 1.0
+    return 2.0 * (tp * tn - fn * fp) / ((tp + fn) * (fn + tn) + (tp + fp) * (fp + tn))
 
+
+def score(truth: list[str], predicted: list[str]) -> dict[str, Any]:
     return {
         "ari": float(adjusted_rand_score(truth, predicted)),
         "purity": purity(truth, predicted),
@@ -212,7 +227,7 @@ def eval_stories(req: EvalRequest) -> dict[str, Any]:
             truth_by_id[article.id] = item.event
             articles.append(article)
         failed = 0
-        for done in pipeline.analyze_many(articles):
+        for done in req.track(pipeline.analyze_many(articles), len(articles), "articles"):
             if isinstance(done, Analysis):
                 store.save_analysis(done)
             else:

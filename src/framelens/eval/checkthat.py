@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, NotFound
-from . import EvalRequest, task
+from .base import EvalRequest, task
 
 #: ``--split`` name -> file in the dataset folder.
 SPLITS = {

@@ -13,7 +13,7 @@ neutral and positive, and ``accuracy``; ``f1`` per class and ``n`` (targets) com
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ConfigError, InputError, NotFound
-from . import EvalRequest, task
+from .base import EvalRequest, task, untracked
 
 #: split name -> file inside the dataset folder (see the dataset README).
 SPLITS = {
@@ -84,17 +84,19 @@ def predict_items(
     spacy_model: str = "",
     embedder: str = "minilm-int8",
     variant: str = "minilm",
+    track: Callable[..., Iterable[Any]] = untracked,
 ) -> np.ndarray:
     """Class probabilities of every target of ``items`` (in order), computed as the analyzer
     computes them: each sentence parsed and encoded as one sentence, then ``predict`` with
-    the ``variant`` model (``portrayal_model``)."""
+    the ``variant`` model (``portrayal_model``). ``track`` (``EvalRequest.track``) wraps
+    the parse."""
     from ..nlp import load_nlp
     from ..nlp.sentiment import check_variant, encode_texts, parse_texts, predict
 
     check_variant(variant)
     texts = [it.sentence for it in items]
     nlp = load_nlp(spacy_model)
-    docs = list(nlp.pipe(texts, batch_size=64))
+    docs = list(track(nlp.pipe(texts, batch_size=64), len(texts), "sentences"))
     sents = encode_texts(texts, embedder) if variant == "minilm" else parse_texts(docs)
     rows = [
         predict(it.sentence, doc, sf, it.targets, variant)
@@ -128,9 +130,8 @@ def eval_sentiment(req: EvalRequest) -> dict[str, Any]:
     from ..nlp.sentiment import LABELS
 
     items = read_split(req.data, req.split, req.limit)
-    probs = predict_items(
-        items, req.settings.spacy_model, req.settings.embedder, req.settings.portrayal_model
-    )
+    s = req.settings
+    probs = predict_items(items, s.spacy_model, s.embedder, s.portrayal_model, req.track)
     pred = probs.argmax(axis=1).tolist()
     gold = [label for it in items for label in it.labels]
     if req.predictions:

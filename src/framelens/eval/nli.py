@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, NotFound
-from . import EvalRequest, task
+from .base import EvalRequest, task
 
 SICK_SPLITS = {"train": "TRAIN", "trial": "TRIAL", "dev": "TRIAL", "test": "TEST"}
 NEWS_SPLITS = {"news": "news_nli.jsonl", "news-dev": "news_nli_dev.jsonl"}

@@ -6,7 +6,8 @@ names and bylines are blanked first (same length, so offsets hold), and every ev
 compared across its three outlets with ``framelens.compare``. An article's framing
 vector is built from what the comparison measures (dimensions 2-7: labels and their
 classes, portrayal, source types, quote reuse, techniques, omissions) plus the
-per-article counts the comparison reads (quote density, reporting verbs), each centred
+per-article counts the comparison reads (quote density, every reporting verb, the words
+that introduce each speaker), each centred
 on its event, so the event's topic cancels out. A logistic regression predicts the
 outlet, leave one event out. The same run reports the recall of BASIL's lexical-bias
 spans by framelens' label and technique spans, per outlet.
@@ -19,13 +20,15 @@ import json
 import os
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from ..errors import Errors
 from ..model import Analysis, Article
-from . import EvalRequest, task
+from .base import EvalRequest, task, untracked
 from .basil import BasilArticle, read_basil
 
 #: Site names, bylines and datelines that say who published the text, not how it frames.
@@ -37,6 +40,13 @@ _SITE = re.compile(
 _BYLINE = re.compile(r"^\s*(by|posted by|written by)\s+[^\n]{0,80}$", re.I | re.M)
 _CUES = ("said", "says", "told", "claimed", "claims", "insisted", "argued", "added", "noted",
          "warned", "wrote", "according")  # fmt: skip
+
+
+_OPEN = ("lemma:", "verb:", "intro:")
+_FUNCTION_WORDS = frozenset(
+    "the a an of to and in on for with by at from that this is was were are be been as it "
+    "its their his her they he she we i you or but not have has had will would said says".split()
+)
 
 
 def blank_outlet_marks(text: str) -> str:
@@ -51,8 +61,11 @@ def _cache_path(settings: Any, versions: dict[str, str], n: int) -> Path:
     return Path(base) / "framelens" / f"basil-analyses-{key}.jsonl"
 
 
-def analyse_basil(items: list[BasilArticle], settings: Any) -> list[Analysis]:
-    """Analyses of ``items`` (in order), from the cache when this pipeline made them."""
+def analyse_basil(
+    items: list[BasilArticle], settings: Any, track: Callable[..., Iterable[Any]] = untracked
+) -> list[Analysis]:
+    """Analyses of ``items`` (in order), from the cache when this pipeline made them
+    (``track``: ``EvalRequest.track``, around the articles not in the cache)."""
     from ..pipeline import Pipeline
 
     pipeline = Pipeline(None, settings)
@@ -82,7 +95,7 @@ def analyse_basil(items: list[BasilArticle], settings: Any) -> list[Analysis]:
     if todo:
         cache.parent.mkdir(parents=True, exist_ok=True)
         with cache.open("a", encoding="utf-8") as fh:
-            for result in pipeline.analyze_many(todo):
+            for result in track(pipeline.analyze_many(todo), len(todo), "articles"):
                 if isinstance(result, Analysis):
                     done[result.article.source or ""] = result
                     fh.write(result.to_json(indent=None) + "\n")
@@ -134,6 +147,18 @@ def article_features(event: list[Analysis], embedder: Any) -> dict[str, dict[str
         total = sum(cues.values()) or 1
         for c in _CUES:
             f[f"cue:{c}"] = cues.get(c, 0) / total
+        # How the writer introduces each source: every reporting verb (not only the common
+        # ones above) and the words of the descriptions that introduce a speaker
+        # ("conservative commentator", "a Democratic senator"); see the README's figures.
+        for q in a.quotes:
+            if q.cue is not None:
+                key = f"verb:{q.cue.text.lower()}"
+                f[key] = f.get(key, 0.0) + 1
+            if q.speaker is not None:
+                for d in q.speaker.descriptions:
+                    for w in re.findall(r"[a-z]+", d.text.lower()):
+                        if w not in _FUNCTION_WORDS and len(w) > 2:
+                            f[f"intro:{w}"] = f.get(f"intro:{w}", 0.0) + 1
         constructions: Counter[str] = Counter(
             lb.construction or "other" for act in a.actors for lb in act.labels
         )
@@ -160,7 +185,7 @@ def eval_outlets(req: EvalRequest) -> dict[str, Any]:
         keep = set(events[: max(2, req.limit)])
         items = [it for it in items if it.event in keep]
     items.sort(key=lambda it: (it.event, it.outlet))
-    analyses = analyse_basil(items, req.settings)
+    analyses = analyse_basil(items, req.settings, req.track)
     by_src = {a.article.source: a for a in analyses}
     embedder = load_embedder(req.settings.embedder)
     by_event: dict[str, list[Analysis]] = defaultdict(list)
@@ -174,9 +199,11 @@ def eval_outlets(req: EvalRequest) -> dict[str, Any]:
             continue
         for outlet, f in article_features(group, embedder).items():
             rows.append((event, outlet, f))
-    keys = sorted({k for _, _, f in rows for k in f if not k.startswith("lemma:")})
-    lemma_df = Counter(k for _, _, f in rows for k in f if k.startswith("lemma:"))
-    keys += sorted(k for k, n in lemma_df.items() if n >= 10)
+    # open-vocabulary features (label lemmas, reporting verbs, introduction words) are
+    # kept when at least 10 articles use them
+    keys = sorted({k for _, _, f in rows for k in f if not k.startswith(_OPEN)})
+    open_df = Counter(k for _, _, f in rows for k in f if k.startswith(_OPEN))
+    keys += sorted(k for k, n in open_df.items() if n >= 10)
     x = np.array([[f.get(k, 0.0) for k in keys] for _, _, f in rows], dtype=np.float64)
     y = np.array([o for _, o, _ in rows])
     groups = np.array([e for e, _, _ in rows])
@@ -221,8 +248,15 @@ def _loeo(
     whether the best one-article-per-outlet assignment of its event got it."""
     from itertools import permutations
 
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.preprocessing import StandardScaler
+    try:  # training-only: the 'train' extra
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.preprocessing import StandardScaler
+    except ImportError:
+        raise Errors.E300(
+            "`framelens eval outlets` trains a classifier, and that needs scikit-learn",
+            fix="pip install 'framelens[train]'",
+            value="scikit-learn",
+        ) from None
 
     hits = np.zeros(len(y), dtype=bool)
     hits_assigned = np.zeros(len(y), dtype=bool)

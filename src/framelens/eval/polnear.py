@@ -51,7 +51,7 @@ from typing import Any
 
 from ..errors import InputError, NotFound
 from ..model import Analysis, Article, Quote
-from . import EvalRequest, task
+from .base import EvalRequest, task
 
 Segments = tuple[tuple[int, int], ...]
 KINDS = ("direct", "mixed", "indirect")
@@ -342,7 +342,8 @@ def evaluate(req: EvalRequest) -> dict[str, Any]:
     pipe = Pipeline("quotes", req.settings)
     articles = [Article(text=d.text, source=d.name, lang="en") for d in docs]
     tallies = new_tallies()
-    for doc, result in zip(docs, pipe.analyze_many(articles), strict=True):
+    analysed = req.track(pipe.analyze_many(articles), len(articles), "documents")
+    for doc, result in zip(docs, analysed, strict=True):
         # A failed article counts as no predictions: its gold still counts against recall.
         pred = predicted(result) if isinstance(result, Analysis) else []
         score_document(doc.attributions, pred, Tokens(doc.text), tallies)

@@ -31,7 +31,7 @@ from typing import Any
 # The 14 classes of SemEval-2020 Task 11: one list, kept with the analyzer that predicts them.
 from ..analyzers.techniques import TECHNIQUES
 from ..errors import ConfigError, NotFound
-from . import EvalRequest, task
+from .base import EvalRequest, task
 
 _ARTICLE_ID = re.compile(r"article(\d+)\.txt$")
 
@@ -282,8 +282,8 @@ def predict_tc_rows(classify: Any, article: PtcArticle) -> list[tuple[str, str, 
 @task("techniques", dataset="ptc2020")
 def eval_techniques(req: EvalRequest) -> dict[str, Any]:
     """``--task si``: find the spans; ``--task tc``: label the gold spans."""
-    from ..analyzers.base import Context
     from ..analyzers.techniques import TechniquesAnalyzer
+    from ..context import Context
     from ..model import Analysis, Article
     from ..nlp import load_nlp
 
@@ -297,7 +297,11 @@ def eval_techniques(req: EvalRequest) -> dict[str, Any]:
     articles = load_split(req.data, req.split, req.limit)
     nlp = load_nlp(req.settings.spacy_model, req.settings.max_chars)
     analyzer = TechniquesAnalyzer(req.settings)
-    docs = nlp.pipe([a.text for a in articles], batch_size=req.settings.batch_size)
+    docs = req.track(
+        nlp.pipe([a.text for a in articles], batch_size=req.settings.batch_size),
+        len(articles),
+        "articles",
+    )
     si_pred: dict[str, list[tuple[int, int]]] = {}
     tc_rows: list[tuple[str, str, int, int]] = []
     for art, doc in zip(articles, docs, strict=True):

@@ -16,11 +16,11 @@ import numpy as np
 from ..model import Claim
 from ..nlp.embedder import TokenFeatures
 from ..nlp.features import SentenceFeatures, sentence_features
+from ..text.rules import make_side
 from .nli import Statement, statements
-from .rules import make_side
 
 if TYPE_CHECKING:
-    from ..analyzers.base import Context
+    from ..context import Context
 
 #: Embedders whose vectors the bundled NLI model was trained on.
 MINILM = ("", "minilm-int8")

@@ -16,7 +16,7 @@ twice to a collection is stored once.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..config import Settings, load_settings
-from ..corpus.store import Store, evidence_documents, evidence_passages
+from ..corpus.store import Store, evidence_documents, evidence_passages, pick_by_prefix
 from ..errors import ConfigError, NotFound, StoreError
 from ..model import Failure
 from .passages import make_passages
@@ -203,25 +203,30 @@ class EvidenceIndex:
 
     def add_paths(self, collection: str, paths: Iterable[str | Path]) -> list[AddResult | Failure]:
         """Add every document under ``paths``; unreadable ones come back as ``Failure``."""
+        return list(self.iter_add_paths(collection, paths))
+
+    def iter_add_paths(
+        self, collection: str, paths: Iterable[str | Path]
+    ) -> Iterator[AddResult | Failure]:
+        """``add_paths`` one document at a time, each added before the next is read."""
         check_collection(collection)
-        out: list[AddResult | Failure] = []
         for item in read_documents(paths, self.settings):
-            out.append(item if isinstance(item, Failure) else self.add_document(collection, item))
-        return out
+            yield item if isinstance(item, Failure) else self.add_document(collection, item)
 
     def remove(self, collection: str, doc_id: str | None = None) -> int:
         """Remove a document (id or unique prefix), or the whole collection; return how many."""
         check_collection(collection)
         docs = [d["id"] for d in self.documents(collection)]
         if doc_id is not None:
-            docs = [d for d in docs if d.startswith(doc_id)]
-            if len(docs) != 1:
+            kinds = f"documents of collection {collection!r}"
+            found = pick_by_prefix(docs, doc_id, "document", kinds)
+            if found is None:
                 raise NotFound(
-                    f"{'no' if not docs else 'more than one'} document {doc_id!r} in "
-                    f"collection {collection!r}",
+                    f"no document {doc_id!r} in collection {collection!r}",
                     fix=f"list them with `framelens evidence list {collection}`",
                     value=doc_id,
                 )
+            docs = [found]
         if not docs:
             raise NotFound(
                 f"no evidence collection {collection!r}",

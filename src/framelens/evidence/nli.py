@@ -22,7 +22,6 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Sequence
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -32,7 +31,8 @@ import numpy as np
 
 from ..errors import ModelError
 from ..nlp.embedder import TokenFeatures
-from .rules import RULES, Side, check_rules, make_side, rule_flags
+from ..nlp.heads import ReluMLP, load_weights, one_blas_thread
+from ..text.rules import RULES, Side, check_rules, make_side, rule_flags
 
 LABELS = ("entailment", "neutral", "contradiction")
 RESOURCE = "nli"
@@ -220,25 +220,6 @@ def pair_features(
     return np.concatenate([u, v, np.abs(u - v), u * v, align, lex, rule]).astype(np.float32)
 
 
-@functools.lru_cache(maxsize=1)
-def _blas_controller() -> Any:
-    try:
-        from threadpoolctl import ThreadpoolController
-    except ImportError:  # comes with scikit-learn; without it, BLAS keeps its threads
-        return None
-    return ThreadpoolController()
-
-
-def _one_blas_thread() -> AbstractContextManager[Any]:
-    """Small matrix products on one BLAS thread.
-
-    Measured on 2 shared cores: BLAS threads waiting on each other (and on ONNX Runtime's)
-    made the contradictions analyzer 3.5x slower (324 vs 93 ms/article, PTC articles).
-    """
-    controller = _blas_controller()
-    return controller.limit(limits=1, user_api="blas") if controller else nullcontext()
-
-
 class BundledNLI:
     """The bundled MLP (``resources/nli/model.npz``): numpy only."""
 
@@ -264,15 +245,17 @@ class BundledNLI:
                 fix="retrain it with scripts/train_nli.py from this version",
                 value=str(folder),
             )
-        with np.load(model_file) as data:
-            self.mean = data["mean"].astype(np.float32)
-            self.scale = data["scale"].astype(np.float32)
-            n = int(data["n_layers"])
-            self.layers = [
-                (data[f"W{i}"].astype(np.float32), data[f"b{i}"].astype(np.float32))
-                for i in range(n)
-            ]
-        self.temperature = float(meta.get("temperature", 1.0))
+        retrain = "retrain it with `python scripts/train_nli.py --data ../shared/datasets`"
+        data = load_weights(model_file, model="NLI", fix=f"reinstall framelens, or {retrain}")
+        try:
+            layers = [(data[f"W{i}"], data[f"b{i}"]) for i in range(int(data["n_layers"]))]
+            self.mlp = ReluMLP(
+                data["mean"], data["scale"], layers, float(meta.get("temperature", 1.0))
+            )
+        except KeyError as exc:
+            raise ModelError(
+                f"the NLI model in {folder} lacks the array {exc}", fix=retrain, value=str(folder)
+            ) from None
         self.labels: tuple[str, ...] = tuple(meta["labels"])
         self.order = [self.labels.index(lab) for lab in LABELS]
         self.name = f"{BUNDLED}-v{meta.get('version', 1)}"
@@ -280,22 +263,13 @@ class BundledNLI:
 
     def predict_features(self, x: np.ndarray) -> np.ndarray:
         """Probabilities (n, 3) in ``LABELS`` order for feature rows ``x``."""
-        h = (np.atleast_2d(x).astype(np.float32) - self.mean) / self.scale
-        for i, (w, b) in enumerate(self.layers):
-            h = h @ w + b
-            if i < len(self.layers) - 1:
-                h = np.maximum(h, 0.0)
-        h = h / self.temperature
-        h = h - h.max(axis=1, keepdims=True)
-        e = np.exp(h)
-        probs = e / e.sum(axis=1, keepdims=True)
-        return np.asarray(probs[:, self.order], dtype=np.float64)
+        return np.asarray(self.mlp(x)[:, self.order], dtype=np.float64)
 
     def predict(self, pairs: Sequence[tuple[Statement, Statement]]) -> np.ndarray:
         if not pairs:
             return np.zeros((0, 3))
         ensure_tokens([s for pair in pairs for s in pair], self.embedder)
-        with _one_blas_thread():
+        with one_blas_thread():
             aligned = alignment_batch(pairs)
             x = np.stack([pair_features(p, h, a) for (p, h), a in zip(pairs, aligned, strict=True)])
             return self.predict_features(x)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import Settings
-from ..errors import FramelensError, InputError
+from ..errors import Errors, FramelensError
 from ..ingest import SUPPORTED, iter_file, read_bytes
 from ..ingest.normalize import normalize_text
 from ..ingest.walk import iter_files
@@ -44,11 +44,10 @@ def read_pdf(path: Path, settings: Settings) -> EvidenceDoc:
     try:
         from pypdf import PdfReader
     except ImportError:
-        raise InputError(
+        raise Errors.E102(
             f"{path} is a PDF, and reading PDFs needs the pypdf package",
             fix="run `pip install pypdf`, or save the document as text",
             value=str(path),
-            code="E102",
         ) from None
     data = read_bytes(path, settings)
     # pypdf logs its repairs ("EOF marker not found"); a failure below says what matters.
@@ -58,19 +57,17 @@ def read_pdf(path: Path, settings: Settings) -> EvidenceDoc:
         pages = [page.extract_text() or "" for page in reader.pages]
         title = reader.metadata.title if reader.metadata else None
     except Exception as exc:  # pypdf raises many types for broken files
-        raise InputError(
+        raise Errors.E102(
             f"{path} could not be read as a PDF ({type(exc).__name__}: {exc})",
             fix="check the file, or save the document as text",
             value=str(path),
-            code="E102",
         ) from None
     text = normalize_text("\n\n".join(p.strip() for p in pages if p.strip()))
     if len(text) < settings.min_chars:
-        raise InputError(
+        raise Errors.E105(
             f"{path} has no extractable text (a scanned PDF needs OCR first)",
             fix="run OCR on it (e.g. ocrmypdf), or save the text as .txt",
             value=str(path),
-            code="E105",
         )
     return EvidenceDoc(text=text, name=path.name, source=str(path), title=title or None)
 
@@ -105,7 +102,7 @@ def read_documents(
             yield Failure(
                 source=str(path),
                 stage="evidence",
-                code="E100",
+                code=Errors.E100.code,
                 message=f"no such file or directory: {str(path)!r}",
                 fix="check the path",
             )

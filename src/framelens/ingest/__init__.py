@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Settings, load_settings
-from ..errors import FramelensError, InputError, LanguageError, short_repr
+from ..errors import Errors, FramelensError, InputError, short_repr
 from ..model import Article, Failure
 from .htmltree import parse_deep_html
 from .lang import detect_language
@@ -45,18 +45,16 @@ META_KEYS = ("title", "author", "outlet", "url", "published", "lang")
 def _check_binary(data: bytes, source: str) -> None:
     for magic, what in _MAGIC.items():
         if data.startswith(magic):
-            raise InputError(
+            raise Errors.E102(
                 f"{source} is {what}, not an article",
                 fix="give a .txt, .html or .jsonl file with the article text",
                 value=source,
-                code="E102",
             )
     if b"\x00" in data[:8192]:
-        raise InputError(
+        raise Errors.E102(
             f"{source} looks like a binary file (it contains NUL bytes)",
             fix="give a .txt, .html or .jsonl file with the article text",
             value=source,
-            code="E102",
         )
 
 
@@ -64,12 +62,11 @@ def _decode(data: bytes, source: str, encoding: str = "utf-8") -> str:
     try:
         return data.decode("utf-8-sig" if encoding.lower() in ("utf-8", "utf8") else encoding)
     except UnicodeDecodeError as exc:
-        raise InputError(
+        raise Errors.E103(
             f"{source} is not valid {encoding} (bad byte {data[exc.start : exc.start + 1]!r} "
             f"at offset {exc.start})",
             fix="re-encode the file as UTF-8, e.g. `iconv -f latin1 -t utf-8 IN > OUT`",
             value=source,
-            code="E103",
         ) from None
     except LookupError:
         return _decode(data, source)
@@ -87,34 +84,27 @@ def make_article(
     settings = settings or load_settings()
     text = normalize_text(text)
     if not text:
-        raise InputError(
+        raise Errors.E101(
             f"{source} is empty (no text after removing whitespace)",
             fix="give a file that contains the article text",
             value=source,
-            code="E101",
         )
     if len(text) < settings.min_chars:
-        raise InputError(
+        raise Errors.E101(
             f"{source} has only {len(text)} characters of text ({short_repr(text, 40)})",
             fix=f"give a whole article (min_chars is {settings.min_chars})",
             value=source,
-            code="E101",
         )
     if len(text) > settings.max_chars:
-        raise InputError(
+        raise Errors.E104(
             f"{source} has {len(text):,} characters, more than max_chars={settings.max_chars:,}",
             fix="split the document, or raise the limit: --set max_chars=N or FRAMELENS_MAX_CHARS",
             value=source,
-            code="E104",
         )
     lang = meta.pop("lang", None)
     detected, _ = detect_language(text)
     if settings.lang_check and not force and detected != "en":
-        raise LanguageError(
-            f"{source} does not read as English (detected: {detected})",
-            fix="framelens's models are English; pass --force to analyse it anyway",
-            value=source,
-        )
+        raise Errors.E110(source=source, detected=detected, value=source)
     clean = {k: (str(v).strip() or None) if v is not None else None for k, v in meta.items()}
     return Article(text=text, lang=lang or detected, source=source, **clean)
 
@@ -143,12 +133,11 @@ def article_from_html(
     settings = settings or load_settings()
     text = getattr(doc, "text", None) if doc is not None else None
     if not text or len(text.strip()) < settings.min_chars:
-        raise InputError(
+        raise Errors.E105(
             f"{source}: no article body could be extracted from the HTML",
             fix="check that the page contains the article text (not only navigation or "
             "scripts), or save the text as .txt",
             value=source,
-            code="E105",
         )
     found = {
         "title": getattr(doc, "title", None),
@@ -171,11 +160,10 @@ def _title_from_text(text: str) -> str | None:
 
 def _record_to_article(record: Any, settings: Settings, force: bool, source: str) -> Article:
     if not isinstance(record, dict):
-        raise InputError(
+        raise Errors.E106(
             f"{source} is a JSON {type(record).__name__}, not an object",
             fix='give one object per line: {"text": "..."} or {"html": "..."} plus metadata',
             value=source,
-            code="E106",
         )
     meta = {k: record.get(k) for k in META_KEYS if record.get(k) is not None}
     if isinstance(record.get("html"), str):
@@ -184,18 +172,16 @@ def _record_to_article(record: Any, settings: Settings, force: bool, source: str
         return make_article(record["text"], settings, force=force, source=source, **meta)
     for key in ("text", "html"):
         if key in record:
-            raise InputError(
+            raise Errors.E106(
                 f"{source} has a {key!r} field of the wrong type: a JSON "
                 f"{_json_type(record[key])} ({short_repr(record[key], 40)}), not a string",
                 fix=f'give "{key}" as a string of the article\'s {key}',
                 value=source,
-                code="E106",
             )
-    raise InputError(
+    raise Errors.E106(
         f"{source} has no 'text' or 'html' field (keys: {', '.join(sorted(record)) or 'none'})",
         fix='give each record a "text" or "html" string',
         value=source,
-        code="E106",
     )
 
 
@@ -204,15 +190,14 @@ def _parse_json(text: str, source: str, fix: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         where = f" at line {exc.lineno}" if "\n" in text.strip() else ""
-        raise InputError(
-            f"{source} is not valid JSON ({exc.msg}{where})", fix=fix, value=source, code="E106"
+        raise Errors.E106(
+            f"{source} is not valid JSON ({exc.msg}{where})", fix=fix, value=source
         ) from None
     except RecursionError:
-        raise InputError(
+        raise Errors.E106(
             f"{source} nests JSON arrays or objects too deep to read",
             fix=fix,
             value=source,
-            code="E106",
         ) from None
 
 
@@ -231,26 +216,23 @@ def _json_type(value: Any) -> str:
 def read_bytes(path: Path, settings: Settings) -> bytes:
     """The bytes of ``path`` after the checks every reader shares: exists, size limit, not empty."""
     if not path.exists():
-        raise InputError(
+        raise Errors.E100(
             f"no such file or directory: {str(path)!r}",
             fix="check the path",
             value=str(path),
-            code="E100",
         )
     size = path.stat().st_size
     if size > settings.max_bytes:
-        raise InputError(
+        raise Errors.E104(
             f"{path} is {size:,} bytes, more than max_bytes={settings.max_bytes:,}",
             fix="split it, or raise the limit: --set max_bytes=N or FRAMELENS_MAX_BYTES",
             value=str(path),
-            code="E104",
         )
     if size == 0:
-        raise InputError(
+        raise Errors.E101(
             f"{path} is empty (0 bytes)",
             fix="give a file that contains the article text",
             value=str(path),
-            code="E101",
         )
     return path.read_bytes()
 
@@ -326,7 +308,7 @@ def iter_articles(
             yield Failure(
                 source=str(path),
                 stage="ingest",
-                code="E101",
+                code=Errors.E101.code,
                 message=f"directory {str(path)!r} contains no files",
                 fix="give a directory with .txt, .html or .jsonl files",
             )
@@ -340,6 +322,4 @@ def read_article(
         if isinstance(item, Failure):
             raise InputError(item.message, fix=item.fix, value=item.source, code=item.code)
         return item
-    raise InputError(
-        f"{path} contains no article", fix="check the file", value=str(path), code="E101"
-    )
+    raise Errors.E101(f"{path} contains no article", fix="check the file", value=str(path))

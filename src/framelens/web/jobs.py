@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import FramelensError, NotFound
+from ..errors import Errors, FramelensError, NotFound
 from ..model import Article, Failure
 
 
@@ -84,7 +84,9 @@ class JobRegistry:
                 continue
             except Exception as exc:  # one bad document never stops the job
                 job.failed.append(
-                    _failure_row(item.source or item.id, "E500", f"{type(exc).__name__}: {exc}", "")
+                    _failure_row(
+                        item.source or item.id, Errors.E500.code, f"{type(exc).__name__}: {exc}", ""
+                    )
                 )
                 continue
             job.done += 1

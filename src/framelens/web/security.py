@@ -14,6 +14,7 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..errors import Errors
 from .errors import error_payload
 
 # No inline scripts at all (script-src 'self': app.js only) and no inline event handlers;
@@ -83,7 +84,7 @@ class SecurityMiddleware:
                 await self._reject(
                     send,
                     403,
-                    "E403",
+                    Errors.E403.code,
                     f"cross-origin write from {origin!r} refused",
                     "send the request from the framelens page itself",
                 )
@@ -98,7 +99,7 @@ class SecurityMiddleware:
                     await self._reject(
                         send,
                         401,
-                        "E401",
+                        Errors.E401.code,
                         "this server needs its token on every write",
                         "send `Authorization: Bearer $FRAMELENS_TOKEN` (the page's token field "
                         "does this)",
@@ -109,7 +110,7 @@ class SecurityMiddleware:
             await self._reject(
                 send,
                 413,
-                "E413",
+                Errors.E413.code,
                 f"request body of {int(length):,} bytes is over the limit of {limit:,}",
                 "send less: fewer or smaller files (the limit follows max_bytes)",
             )
@@ -145,7 +146,7 @@ class SecurityMiddleware:
                 await self._reject(
                     send,
                     413,
-                    "E413",
+                    Errors.E413.code,
                     f"request body is over the limit of {limit:,} bytes",
                     "send less: fewer or smaller files (the limit follows max_bytes)",
                 )

@@ -36,6 +36,7 @@ class WebState:
         self._lock = threading.Lock()
         self._run_lock = threading.Lock()
         self._comparisons: OrderedDict[str, Comparison] = OrderedDict()
+        self._embedder: Any = None
         self.jobs = JobRegistry()
 
     @property
@@ -72,6 +73,16 @@ class WebState:
         self.store.save_analysis(analysis)
         return analysis
 
+    def _compare_embedder(self) -> Any:
+        """The comparison's sentence embedder over the store's vector cache, made once."""
+        from ..compare import cached_embedder
+
+        store = self.store
+        with self._lock:
+            if self._embedder is None:
+                self._embedder = cached_embedder(store, self.settings.embedder)
+            return self._embedder
+
     def comparison(self, story_id: str) -> Comparison:
         """A stored story's comparison, computed once per set of stored analyses."""
         from ..compare import compare_analyses
@@ -83,7 +94,12 @@ class WebState:
             if key in self._comparisons:
                 return self._comparisons[key]
         with self._run_lock:
-            result = compare_analyses(list(found.values()), story=story, settings=self.settings)
+            result = compare_analyses(
+                list(found.values()),
+                story=story,
+                settings=self.settings,
+                embedder=self._compare_embedder(),
+            )
         if len(found) < len(story.articles):
             result.warnings.append(
                 f"{len(story.articles) - len(found)} article(s) of this story have no stored "

@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 from ..config import Settings
-from ..errors import FramelensError, InputError
+from ..errors import Errors, FramelensError
 from ..evidence.readers import EvidenceDoc, read_documents, read_pdf
 from ..ingest import iter_file, make_article
 from ..model import Article, Failure
@@ -41,16 +41,15 @@ def sniff(data: bytes) -> str:
 
 def check_size(name: str, data: bytes, settings: Settings) -> None:
     if len(data) > settings.max_bytes:
-        err = InputError(
+        err = Errors.E104(
             f"{name} is {len(data):,} bytes, more than max_bytes={settings.max_bytes:,}",
             fix="split it, or raise the limit: FRAMELENS_MAX_BYTES=N framelens serve",
             value=name,
-            code="E104",
         )
         err.status = 413
         raise err
     if not data:
-        raise InputError(f"{name} is empty (0 bytes)", fix="upload a file with text", code="E101")
+        raise Errors.E101(f"{name} is empty (0 bytes)", fix="upload a file with text")
 
 
 def articles_from_upload(

@@ -8,7 +8,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from ...errors import InputError
+from ...errors import Errors
 from ...ingest import article_from_html, make_article
 from ...model import Article, Failure
 from ..uploads import articles_from_upload, check_size
@@ -98,7 +98,7 @@ async def api_analyze_files(
     The type of each file is read from its content, not its name; a file over ``max_bytes``
     and every unreadable document are listed among the job's failures with the reason."""
     if not files:
-        raise InputError("no files uploaded", fix="choose one or more files", code="E101")
+        raise Errors.E101("no files uploaded", fix="choose one or more files")
     state = web(request)
     items = _items(request, await _read(files))
     job = state.jobs.submit(items, state.analyze)

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from ...errors import InputError, NotFound
+from ...errors import Errors, NotFound
 from ...model import Analysis
 from ...reports.html import report_context
 from ...reports.summaries import TECHNIQUE_DEFINITIONS
@@ -37,9 +37,7 @@ def _day(value: str | None, name: str) -> str | None:
     if not value:
         return None
     if not _DAY.match(value):
-        raise InputError(
-            f"{name}={value[:40]!r} is not a date", fix="use YYYY-MM-DD", value=value, code="E107"
-        )
+        raise Errors.E107(f"{name}={value[:40]!r} is not a date", fix="use YYYY-MM-DD", value=value)
     return value
 
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from ...errors import InputError
+from ...errors import Errors
 from ...evidence.index import EvidenceIndex, check_collection
 from ...model import Failure
 from ..uploads import evidence_from_upload
@@ -72,7 +72,7 @@ async def api_add_documents(
     Unreadable documents are listed with the reason."""
     check_collection(collection)
     if not files:
-        raise InputError("no files uploaded", fix="choose one or more documents", code="E101")
+        raise Errors.E101("no files uploaded", fix="choose one or more documents")
     state = web(request)
     index = _index(request)
     added, failed = [], []
@@ -113,8 +113,6 @@ def api_check(request: Request, collection: str, body: CheckIn) -> JSONResponse:
     elif body.text:
         article = _article(request, AnalyzeIn(**body.model_dump(exclude={"article_id"})))
     else:
-        raise InputError(
-            "give article_id (a stored article) or text", fix="see /api/docs", code="E101"
-        )
+        raise Errors.E101("give article_id (a stored article) or text", fix="see /api/docs")
     analysis = state.analyze(article, evidence=collection)
     return JSONResponse(analysis.to_dict(), status_code=201)

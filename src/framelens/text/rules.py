@@ -8,7 +8,7 @@ modality. Precision comes first: a false contradiction discredits the tool, so e
 guard errs towards silence.
 
 - ``numbers``: the same counted thing with incompatible values ("killed 14 people" vs
-  "killed 41 people"), via ``framelens.analyzers.quantities.conflict`` (qualifiers
+  "killed 41 people"), via ``framelens.text.quantities.conflict`` (qualifiers
   count: "more than 40" does not conflict with 52).
 - ``dates``: the same event on incompatible dates (weekday, day, month or year).
 - ``negation``: one side negates the event the other asserts (also "refused to sign"
@@ -31,9 +31,9 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from ..analyzers import quantities
-from ..analyzers._syntax import partitive_of
-from ..nlp.features import span_ents
+from . import quantities
+from .lexicons import word_list, word_set
+from .syntax import partitive_of, span_ents
 
 if TYPE_CHECKING:
     from spacy.tokens import Span as SpacySpan
@@ -53,10 +53,8 @@ RULE_SCORES = {
 
 _CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "ADV"}
 _QUANTITY_LABELS = {"CARDINAL", "PERCENT", "MONEY", "QUANTITY"}
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_MONTHS = (
-    "january february march april may june july august september october november december"
-).split()
+_WEEKDAYS = word_list("calendar", "weekdays")  # in order: the index is the day of the week
+_MONTHS = word_set("calendar", "months")
 # Words that report an update rather than a competing figure ("the toll rose to 41").
 _UPDATE = re.compile(
     r"\b(?:rose|risen|rises|climbed|climbs|increased|jumped|now|so far|updated|revised|"
@@ -70,10 +68,6 @@ _OTHER_INSTANCE = {
 _SCOPE_AMBIGUOUS = {
     "because", "base", "due", "only", "just", "merely", "solely", "all", "every", "any",
     "always", "necessarily", "entirely", "fully", "completely", "enough", "exactly",
-}  # fmt: skip
-_REPORT_NOUNS = {
-    "claim", "allegation", "accusation", "report", "charge", "suggestion", "assertion",
-    "account", "story", "rumour", "rumor",
 }  # fmt: skip
 _PRONOUNS = {"it", "they", "he", "she", "we", "i", "you", "this", "that", "who", "which"}
 
@@ -98,6 +92,7 @@ def lexicon() -> dict[str, Any]:
         "polar_preps": set(data["negation"]["polar_prepositions"]),
         "cues": set(data["attribution"]["cues"]),
         "dispute": set(data["attribution"]["dispute"]),
+        "report_nouns": set(data["attribution"]["report_nouns"]),
         "future": set(data["modality"]["future"]),
         "hedge": set(data["modality"]["hedge"]),
         "antonyms": antonyms,
@@ -362,7 +357,7 @@ def _attribution(
             has_clause = any(c.dep_ in ("ccomp", "xcomp", "parataxis") for c in tok.children)
             # "rejected the law" is an act, "rejected the allegations" a dispute.
             disputes_report = any(
-                c.dep_ in ("dobj", "obj") and _lemma(c) in _REPORT_NOUNS for c in tok.children
+                c.dep_ in ("dobj", "obj") and _lemma(c) in lex["report_nouns"] for c in tok.children
             )
             if not (has_clause or disputes_report or tok.dep_ in ("parataxis", "ccomp")):
                 continue

@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from .base import Context
+    from ..context import Context
 
 Role = Literal["open", "close", "either"]
 

@@ -1,0 +1,181 @@
+"""Name mentions for the ``actors`` analyzer.
+
+spaCy's PERSON/ORG/GPE/NORP entities, cleaned (leading "the", quotes and titles dropped, a
+trailing possessive cut, an entity that runs into a verb cut there), reconciled with a
+case-sensitive whole-token scan of the gazetteer (``_gazetteer.py``); then, once the names
+are grouped into actors, the occurrences of known names the recogniser missed
+(``scan_missed``). Collective groups and metonyms named by common nouns are found by
+``_actor_groups``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING, NamedTuple
+
+from ..model import ActorType
+from ._actor_records import (
+    QUOTE_MARKS,
+    ActorDoc,
+    ActorWords,
+    Draft,
+    Mention,
+    NameMention,
+    TokenActors,
+    is_title,
+)
+
+if TYPE_CHECKING:
+    from ._gazetteer import Gazetteer
+    from ._labels import LabelLexicon
+
+ENT_TYPES: dict[str, ActorType] = {
+    "PERSON": "person",
+    "ORG": "organisation",
+    "GPE": "state",
+    "NORP": "group",
+}
+
+
+class _Entity(NamedTuple):
+    mention: Mention
+    label: str  # spaCy's entity label
+
+
+def proper_mentions(
+    gaz: Gazetteer, lex: LabelLexicon, words: ActorWords, d: ActorDoc, definitions: set[int]
+) -> list[NameMention]:
+    """Names in the text, the recogniser's entities and the gazetteer's matches reconciled,
+    in text order. ``definitions`` are the offsets of acronyms inside their definition."""
+    doc, text = d.doc, d.text
+    ner: list[_Entity] = []
+    for ent in d.spacy.ents:
+        etype = ENT_TYPES.get(ent.label_)
+        if etype is None:
+            continue
+        t0, t1 = ent.start, ent.end
+        if t1 - t0 > 1 and doc[t0].lower_.rstrip(".") in words.person_markers:
+            etype = "person"  # "Ms Geller", whatever the recogniser said
+        while t0 < t1 and (
+            doc[t0].lower_ == "the"
+            or doc[t0].text in QUOTE_MARKS
+            or (etype == "person" and t1 - t0 > 1 and is_title(lex, doc[t0]))
+        ):
+            t0 += 1
+        while (
+            etype == "person"
+            and t0 > 0
+            and doc[t0 - 1].pos_ == "PROPN"
+            and doc[t0 - 1].dep_ == "compound"
+            and t0 <= doc[t0 - 1].head.i < t1
+            and doc[t0 - 1].text[:1].isupper()
+            and not doc[t0 - 1].ent_type_
+            and not is_title(lex, doc[t0 - 1])
+        ):
+            t0 -= 1  # "Leyla Haddad" where the recogniser only took "Haddad"
+        for k in range(t0 + 1, t1):  # "the 4th Division entered Qadim"
+            if doc[k].pos_ in ("VERB", "AUX"):
+                t1 = k
+                break
+        while t1 > t0 and (doc[t1 - 1].tag_ == "POS" or doc[t1 - 1].is_punct):
+            t1 -= 1
+        if t1 <= t0:
+            continue
+        if t1 - t0 == 1 and doc[t0].pos_ in ("VERB", "AUX", "ADV", "NOUN"):
+            continue  # headline words the recogniser took for names ("Bans", "Raises")
+        hy = d.hyphen.get(t0)
+        if hy is not None and (d.hyphen_word(t0) or "").split("-")[0].lower() in lex.prefixes:
+            continue  # "anti-Muslim", "pro-Russian": a descriptor, not a name
+        start, end = d.span(t0, t1)
+        surface = text[start:end]
+        if len(surface) < 2 or not any(c.isupper() for c in surface) or start in definitions:
+            continue
+        ner.append(_Entity(Mention(t0, t1, start, end, etype), ent.label_))
+
+    ner_at: dict[int, int] = {}  # token -> index in ner
+    for k, (m, _) in enumerate(ner):
+        for i in range(m.t0, m.t1):
+            ner_at[i] = k
+    dropped: set[int] = set()
+    out: list[NameMention] = []
+    for start, end, surface in gaz.scan(text, d.starts, d.ends):
+        if start in definitions:
+            continue
+        t0, t1 = d.tok_at_start[start], d.tok_at_end[end] + 1
+        actor_id, kind = gaz.surfaces[surface]
+        overlapping = sorted({ner_at[i] for i in range(t0, t1) if i in ner_at})
+        if surface in gaz.ambiguous and not all(
+            doc[i].ent_type_ in ("GPE", "LOC", "NORP", "ORG") for i in range(t0, t1)
+        ):
+            continue
+        keep = True
+        for k in overlapping:
+            em, label = ner[k]
+            longer = em.t0 <= t0 and t1 <= em.t1 and (em.t1 - em.t0) > (t1 - t0)
+            other_caps = any(
+                doc[i].text[:1].isupper() and not (t0 <= i < t1) for i in range(em.t0, em.t1)
+            )
+            if longer and label in ("PERSON", "ORG", "FAC") and other_caps:
+                keep = False  # "Marnian Liberation Front" is not "Marnian"
+                break
+        if not keep:
+            continue
+        dropped.update(overlapping)
+        gtype = gaz.entries[actor_id].type if actor_id else gaz.distinct[surface]
+        out.append(NameMention(Mention(t0, t1, start, end, gtype), surface, actor_id or None, kind))
+    for k, (m, _) in enumerate(ner):
+        if k not in dropped:
+            out.append(NameMention(m, text[m.start : m.end], None, "ner"))
+    out.sort(key=lambda x: x.mention.start)
+    return out
+
+
+def scan_missed(
+    d: ActorDoc,
+    actors: dict[str, Draft],
+    definitions: set[int],
+    tok_actor: TokenActors,
+) -> None:
+    """Add whole-token, case-sensitive occurrences of known names the recogniser missed."""
+    text = d.text
+    surnames = Counter(
+        a.name.split()[-1]
+        for a in actors.values()
+        if a.key.startswith("name:") and a.votes["person"] and " " in a.name
+    )
+    for a in list(actors.values()):
+        if a.gaz_id is not None or not a.key.startswith("name:"):
+            continue  # the gazetteer scan already found every gazetteer surface
+        names = set(a.aliases)
+        if a.votes["person"]:
+            # A surname two people share ("Maria Costa", "Paulo Costa") names neither.
+            names |= {x.split()[-1] for x in a.aliases if " " in x}
+            names = {x for x in names if surnames[x] < 2}
+        for alias in sorted(names, key=len, reverse=True):
+            if len(alias) < 2 or (len(alias) < 4 and not alias.isupper()):
+                continue
+            for s in find_all(text, alias):
+                e = s + len(alias)
+                if s not in d.tok_at_start or e not in d.tok_at_end or s in definitions:
+                    continue
+                t0, t1 = d.tok_at_start[s], d.tok_at_end[e] + 1
+                if any(tok_actor[i] is not None for i in range(t0, t1)):
+                    continue
+                etype = a.type if a.votes[a.type] else next(iter(a.votes))
+                a.add(Mention(t0, t1, s, e, etype), alias)
+                for i in range(t0, t1):
+                    tok_actor[i] = a.key
+
+
+def find_all(text: str, word: str) -> list[int]:
+    """Starts of whole-word occurrences of ``word`` (not inside a word or a hyphenation)."""
+    out: list[int] = []
+    s = text.find(word)
+    while s != -1:
+        e = s + len(word)
+        before = text[s - 1] if s else " "
+        after = text[e] if e < len(text) else " "
+        if not (before.isalnum() or before == "-" or after.isalnum() or after == "-"):
+            out.append(s)
+        s = text.find(word, s + 1)
+    return out

@@ -1,0 +1,137 @@
+"""Typing for the ``actors`` analyzer: person, organisation, state, group, place or other.
+
+The gazetteer's type where it knows the name (those drafts come with ``fixed_type``); else
+the recogniser's majority vote, corrected by cues in the text. A name with place cues ("in
+Sarvan", "eastern Sarvan", "the Qadim and Bahar districts", "SARVAN, Marnia") and no
+person cue (a full name, a title) is a place; a name from which the text derives a demonym
+("Marnia" / "Marnian") is a state; an acronym is an organisation, not a person.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..text.syntax import head_of
+from ._actor_records import ActorDoc, ActorWords, Draft, Mention, is_title
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+    from ._labels import LabelLexicon
+
+_COMPASS = {
+    "eastern", "western", "northern", "southern", "central", "northeastern", "northwestern",
+    "southeastern", "southwestern", "downtown", "rural", "suburban", "besieged",
+}  # fmt: skip
+_LOC_PREPS = {
+    "in", "near", "outside", "inside", "around", "across", "into", "throughout", "within",
+    "toward", "towards", "through", "at",
+}  # fmt: skip
+
+
+def locative(d: ActorDoc, m: Mention) -> bool:
+    """A locative use of a place name: "in Moscow", "eastern Sarvan", "Moscow-based"."""
+    h = head_of(d.doc, m.t0, m.t1)
+    if h.dep_ == "pobj" and h.head.lower_ in _LOC_PREPS:
+        return True
+    if any(c.dep_ == "amod" and c.lower_ in _COMPASS for c in h.children):
+        return True
+    word = d.hyphen_word(h.i)
+    return bool(word and word.lower().endswith("-based"))
+
+
+def place_cue(words: ActorWords, d: ActorDoc, m: Mention) -> int:
+    """0: none; 1: a locative use ("in X", "X-based"); 2: a place for sure."""
+    doc = d.doc
+    h = head_of(doc, m.t0, m.t1)
+    if any(c.dep_ == "amod" and c.lower_ in _COMPASS for c in h.children):
+        return 2  # "eastern Sarvan"
+    if _strong_place(words.place_nouns, d, m, h):
+        return 2
+    return 1 if locative(d, m) else 0
+
+
+def _strong_place(place_nouns: frozenset[str], d: ActorDoc, m: Mention, h: Token) -> bool:
+    doc = d.doc
+    if any(doc[i].lemma_.lower() in place_nouns for i in range(m.t0, m.t1)):
+        return True  # "Sarvan province"
+    r = h
+    while r.dep_ == "conj" and r.head.i != r.i:
+        r = r.head
+    if r.dep_ in ("compound", "nmod") and r.head.lemma_.lower() in place_nouns:
+        return True  # "the Qadim and Bahar districts"
+    if h.dep_ == "pobj" and h.head.lower_ == "of" and h.head.head.lemma_ in place_nouns:
+        return True  # "the eastern districts of Sarvan"
+    if any(c.dep_ == "appos" and c.lemma_ in place_nouns for c in h.children):
+        return True
+    if h.dep_ == "appos" and h.head.lemma_ in place_nouns:
+        return True
+    # Dateline: "SARVAN, Marnia, March 18 (...) -"
+    nxt = m.t1
+    line_start = m.start == 0 or d.text[m.start - 1] == "\n"
+    if line_start and d.text[m.start : m.end].isupper() and nxt < len(doc):
+        return doc[nxt].text in (",", "(", "-", "—", "–")  # "WASHINGTON (Reuters) -"
+    return (
+        nxt + 1 < len(doc)
+        and doc[nxt].text == ","
+        and doc[nxt + 1].ent_type_ == "GPE"
+        and line_start
+    )
+
+
+def person_cue(lex: LabelLexicon, d: ActorDoc, m: Mention) -> bool:
+    """A title before the name or among its compounds ("President Kessel")."""
+    h = head_of(d.doc, m.t0, m.t1)
+    if any(c.dep_ == "compound" and is_title(lex, c) for c in h.children):
+        return True
+    return m.t0 > 0 and is_title(lex, d.doc[m.t0 - 1])
+
+
+def resolve_types(
+    lex: LabelLexicon, words: ActorWords, d: ActorDoc, actors: dict[str, Draft]
+) -> None:
+    """Set the type of every draft the gazetteer did not type; a person gets its full name."""
+    for a in actors.values():
+        if a.fixed_type:
+            continue
+        for m in a.mentions:
+            cue = place_cue(words, d, m)
+            if cue:
+                a.place_cues += 1
+                a.strong_place = a.strong_place or cue == 2
+            if person_cue(lex, d, m):
+                a.person_cues += 1
+    for a in actors.values():
+        if a.fixed_type:
+            continue
+        a.type = decide_type(a)
+        if a.type == "person":
+            full = [x for x in a.aliases if " " in x]
+            if full:
+                a.name = max(full, key=len)
+
+
+def decide_type(a: Draft) -> str:
+    """The type of a draft from its recogniser votes and the cues counted on its mentions."""
+    full_person = a.votes["person"] and any(" " in x for x in a.aliases)
+    org_led = a.votes["organisation"] > a.votes["person"] + a.votes["state"]
+    acronym = a.name.isupper() and " " not in a.name
+    if acronym and a.place_cues and a.votes["state"]:
+        return "place"  # a dateline: "WASHINGTON (Reuters) -"
+    if acronym and not full_person:
+        return "organisation"  # "CIA" is not a person, whatever the recogniser says
+    if org_led and not full_person and not a.strong_place:
+        return "organisation"  # "in the Senate" does not make the Senate a place
+    if full_person or a.person_cues:
+        return "person"
+    if a.state_cue and not a.place_cues:
+        return "state"
+    if a.place_cues and not a.state_cue:
+        return "place"
+    if a.state_cue:
+        return "state"
+    # The recogniser labels the same name differently in different sentences: majority
+    # vote, person winning ties (names are people more often than the small model thinks).
+    most = max(a.votes.values())
+    winners = [t for t, n in a.votes.items() if n == most]
+    return "person" if "person" in winners else winners[0]

@@ -1,0 +1,50 @@
+"""Labels of the actors analyzer: descriptors attached to actors, classed by the lexicon."""
+
+from __future__ import annotations
+
+from framelens.analyzers._actor_labels import find_labels
+
+from .actor_data import lex, run_passes, words
+
+
+def _labels(text: str) -> dict[str, list[tuple[str, str, str | None]]]:
+    p = run_passes(text)
+    find_labels(lex(), words(), p.d, p.actors, p.tok_actor, p.anchors)
+    out = {}
+    for a in p.actors.values():
+        for lb in a.labels:
+            assert text[lb.span.start : lb.span.end] == lb.span.text
+        out[a.name] = sorted((lb.span.text, lb.class_, lb.construction) for lb in a.labels)
+    return out
+
+
+def test_a_delegitimizing_and_a_legitimizing_label_are_caught_the_same_way() -> None:
+    labels = _labels("The Kessel regime rejected the report. The Lindqvist government welcomed it.")
+    assert labels["Kessel"] == [("regime", "delegitimizing", "compound")]
+    assert labels["Lindqvist"] == [("government", "legitimizing", "compound")]
+
+
+def test_predicates_both_ways_and_a_negated_one_withheld() -> None:
+    labels = _labels(
+        "The Front is a terrorist organisation, the minister said. "
+        "The Council is a legitimate authority."
+    )
+    assert ("terrorist", "delegitimizing", "adjective") in labels["Front"]
+    assert ("legitimate", "legitimizing", "adjective") in labels["Council"]
+    assert ("organisation", "neutral", "predicate") in labels["Front"]
+    assert _labels("The Front is not a terrorist organisation.") == {"Front": []}
+
+
+def test_appositives_and_title_premodifiers() -> None:
+    labels = _labels(
+        "Nadia Rahimi, a spokeswoman for the ministry, said the convoy had left. "
+        "President Tomas Varga did not comment."
+    )
+    assert labels["Nadia Rahimi"] == [("spokeswoman", "neutral", "appositive")]
+    assert labels["Tomas Varga"] == [("President", "legitimizing", "premodifier")]
+
+
+def test_hyphenated_premodifier_of_a_group() -> None:
+    labels = _labels("Government forces entered the town. Pro-government militias followed.")
+    assert ("Pro-government", "neutral", "premodifier") in labels["militias"]
+    assert ("militias", "neutral", "name") in labels["militias"]

@@ -1,0 +1,76 @@
+"""Typing of the actors analyzer: the gazetteer's type, else votes corrected by cues."""
+
+from __future__ import annotations
+
+from framelens.analyzers._actor_records import Draft
+from framelens.analyzers._actor_types import decide_type, place_cue
+
+from .actor_data import run_passes, words
+
+
+def _types(text: str) -> dict[str, str]:
+    return {a.name: a.type for a in run_passes(text, upto="types").actors.values()}
+
+
+def test_a_place_is_told_from_an_organisation() -> None:
+    # The recogniser calls Qadim an organisation both times; "districts" makes it a place.
+    assert _types("The Qadim and Bahar districts were shelled. Residents of Qadim fled.") == {
+        "Qadim": "place",
+        "Bahar": "place",
+    }
+    # "at Corvel Mining" is a locative use, but an organisation stays one.
+    assert _types("Workers at Corvel Mining walked out. Corvel Mining said output fell.") == {
+        "Corvel Mining": "organisation"
+    }
+
+
+def test_capital_in_a_locative_use_is_the_city_else_the_state() -> None:
+    p = run_passes("Talks in Moscow resumed. Moscow rejected the offer.", upto="types")
+    assert {a.key: a.type for a in p.actors.values()} == {
+        "place:Moscow": "place",
+        "russia": "state",
+    }
+
+
+def test_a_dateline_and_a_derived_demonym() -> None:
+    assert _types("HALDEN, Marnia, May 3 - Protesters gathered outside the town hall.") == {
+        "HALDEN": "place",
+        "Marnia": "state",
+    }
+    assert _types("The Marnian army advanced. Marnia denied it.") == {"Marnia": "state"}
+
+
+def test_place_cue_strength() -> None:
+    p = run_passes(
+        "Shelling hit eastern Sarvan. Aid reached Qadim province. Talks in Halden failed.",
+        upto="types",
+    )
+    cues = {
+        p.d.text[m.start : m.end]: place_cue(words(), p.d, m)
+        for a in p.actors.values()
+        for m in a.mentions
+    }
+    assert cues == {"Sarvan": 2, "Qadim": 2, "Halden": 1}
+
+
+def _draft(name: str, **votes: int) -> Draft:
+    a = Draft(key=f"name:{name}", name=name)
+    a.aliases.add(name)
+    a.votes.update(votes)
+    return a
+
+
+def test_decide_type_rules() -> None:
+    # An acronym is an organisation, whatever the recogniser says.
+    assert decide_type(_draft("CIA", person=2)) == "organisation"
+    # A full name the recogniser once calls a person is a person.
+    assert decide_type(_draft("Lena Varga", person=1, organisation=1)) == "person"
+    # Ties go to person; else the majority.
+    assert decide_type(_draft("Varga", person=1, state=1)) == "person"
+    assert decide_type(_draft("Corvel", organisation=1, state=2)) == "state"
+    # A place cue without a state cue makes a place.
+    sarvan = _draft("Sarvan", state=1)
+    sarvan.place_cues = 1
+    assert decide_type(sarvan) == "place"
+    sarvan.state_cue = True
+    assert decide_type(sarvan) == "state"
