@@ -406,6 +406,7 @@ class _Finder:
             ]
             taken.update(inside)
             kind: QuoteKind = "mixed" if inside else "indirect"
+            tok = self._nominal_host(tok)
             lemma = tok.lemma_.lower()
             confidence = 0.6 if lemma in lex.cognition and lemma not in lex.speech else 0.8
             subject = self._speaker_token(tok)
@@ -415,6 +416,18 @@ class _Finder:
                 self.found.append(Found(kind, span, p, cue, subject, confidence=confidence))
             self.used_cues.add(tok.i)
         return [r for k, r in enumerate(embedded) if k not in taken]
+
+    def _nominal_host(self, tok: Token) -> Token:
+        """ "The commission said in a statement that ...": the parser hung the clause on
+        the noun; the verb of saying it sits under is the cue, its subject the speaker."""
+        if tok.pos_ != "NOUN" or any(c.dep_ == "poss" for c in tok.children):
+            return tok
+        prep = tok.head
+        if tok.dep_ == "pobj" and prep.lower_ in ("in", "during", "through", "via"):
+            verb = prep.head
+            if verb.i not in self.used_cues and is_cue(verb, self.lex.speech, self.lex):
+                return verb
+        return tok
 
     def _clip(self, piece: tuple[int, int], para: tuple[int, int]) -> tuple[int, int]:
         start, end = max(piece[0], para[0]), min(piece[1], para[1])
