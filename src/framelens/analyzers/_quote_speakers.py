@@ -155,15 +155,13 @@ class Resolver:
             first = text[s:e].strip()
             words = first.split()
             caps = [w for w in words if len(w) > 3 and w[:1].isalpha()]
-            titled = caps and sum(w[:1].isupper() for w in caps) >= 0.6 * len(caps)
-            if "\n" not in first and len(words) <= 25 and (titled or first[-1:] not in ".!?”\""):
+            titled = caps and sum(w[:1].isupper() for w in caps) >= 0.75 * len(caps)
+            if "\n" not in first and len(words) <= 25 and (titled or first[-1:] not in '.!?”"'):
                 headline = (s, e)
                 out.append(headline)
         for k, (s, e) in enumerate(paras[:6]):
             line = text[s:e]
-            if _BYLINE.match(line) and len(line.split()) <= 12:
-                out.append((s, e))
-            elif _CAPTION.match(line):
+            if (_BYLINE.match(line) and len(line.split()) <= 12) or _CAPTION.match(line):
                 out.append((s, e))
             elif k <= 3 and (m := _DATELINE_AGENCY.match(line)):
                 out.append((s, s + m.end()))
@@ -185,7 +183,9 @@ class Resolver:
                 out.add(a.id)
             elif a.type == "person" and a.mentions:
                 after = [_PLACE_AFTER.match(text, m.end) for m in a.mentions]
-                before = [_PLACE_BEFORE.search(text, max(0, m.start - 16), m.start) for m in a.mentions]
+                before = [
+                    _PLACE_BEFORE.search(text, max(0, m.start - 16), m.start) for m in a.mentions
+                ]
                 possessive = any(text[m.end : m.end + 2] in ("'s", "’s") for m in a.mentions)
                 acts = any(self._is_subject(m.start, m.end) for m in a.mentions)
                 if any(after) or (all(before) and not possessive and not acts):
@@ -295,9 +295,9 @@ class Resolver:
             objs = [o for o in prep.children if o.dep_ == "pobj"]
             if not objs:
                 continue
-            if prep.lower_ == "to" and lemma in ("say", "speak", "explain", "write", "talk"):
-                if objs[0].pos_ != "PRON":
-                    return self._mention(objs[0])
+            says = lemma in ("say", "speak", "explain", "write", "talk")
+            if prep.lower_ == "to" and says and objs[0].pos_ != "PRON":
+                return self._mention(objs[0])
             if prep.lower_ in ("in", "during") and objs[0].lemma_.lower() in ("interview", "call"):
                 for p2 in objs[0].children:
                     if p2.dep_ == "prep" and p2.lower_ in ("with", "to"):
@@ -525,7 +525,7 @@ class Resolver:
         for prev_item, prev, _ in reversed(self.history):
             if sno - self.idx.sent_no(prev_item.content[0]) > 3:
                 break
-            if prev.actor_id is not None:
+            if prev.actor_id is not None or (prev.span is not None and prev.resolved_from is None):
                 return _Resolved(
                     prev.name,
                     (prev.span.start, prev.span.end) if prev.span else None,
@@ -595,7 +595,13 @@ class Resolver:
             res.resolved_from, res.how = core_span(tok), "role"
             return res
         mention = next(((m.start, m.end) for m in who.mentions if m.start == start), None)
-        return _Resolved(who.name, mention, who, resolved_from=core_span(tok), how="role")
+        name = who.name
+        if mention is not None and lemma not in name.lower():
+            # "the commission" names the mention it came from ("European Commission"), even
+            # where the actor was merged under another name.
+            surface = self.text[mention[0] : mention[1]]
+            name = surface if lemma in surface.lower() else name
+        return _Resolved(name, mention, who, resolved_from=core_span(tok), how="role")
 
     def _parse_roles(self) -> list[tuple[int, str, tuple[int, int]]]:
         """Roles the parse links to a name even where no actor was found: "Ana Ruiz, the
@@ -629,7 +635,7 @@ class Resolver:
             if actor.id in self.placey or actor.type == "other":
                 continue
             roles: set[str] = set()
-            spans = self._descriptions_at((s, e)) + [(s, e)]
+            spans = [*self._descriptions_at((s, e)), (s, e)]
             first = self.idx.tokens(s, e)[:1]
             if first and first[0].i > 0:  # a title just before the name: "Gov. Ruiz"
                 prev = first[0].nbor(-1)
@@ -640,15 +646,16 @@ class Resolver:
                         continue
                     word = t.lower_.rstrip(".")
                     word = ROLE_ABBREV.get(word, t.lemma_.lower() if t.pos_ == "NOUN" else word)
-                    if (ds, de) == (s, e) and actor.type == "person":
-                        # In a person's own name only a title counts ("Governor Ruiz").
-                        if word not in self.lex.titles and word not in ROLE_ABBREV.values():
-                            continue
+                    # In a person's own name only a title counts ("Governor Ruiz").
+                    own_name = (ds, de) == (s, e) and actor.type == "person"
+                    is_title = word in self.lex.titles or word in ROLE_ABBREV.values()
+                    if own_name and not is_title:
+                        continue
                     roles.add(word)
             out += [(s, r, actor) for r in roles]
         for start, role, name in self._parse_roles():
-            actor = self._actor_at(name)
-            out.append((start, role, actor if actor is not None else name))
+            found = self._actor_at(name)
+            out.append((start, role, found if found is not None else name))
         out.sort(key=lambda x: x[0])
         self._roles = out
         return out

@@ -75,14 +75,18 @@ def render_markdown(analysis: Analysis) -> str:
         out += [
             "## Who is quoted",
             "",
-            "| speaker | quotes | kinds | introduced as | cues |",
-            "|---|---|---|---|---|",
+            "| speaker | quotes | kinds | introduced as | named by | resolved from "
+            "| audience | cues |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         for row in speakers:
             kinds = ", ".join(f"{k} {n}" for k, n in row.counts.most_common())
+            how = ", ".join(f"{k} {n}" for k, n in row.introduced.most_common())
+            told = "; ".join(row.audiences + [f"via {v}" for v in row.vias])
             out.append(
                 f"| {_cell(row.name)} | {row.total} | {_cell(kinds)} | "
-                f"{_cell('; '.join(row.descriptions))} | "
+                f"{_cell('; '.join(row.descriptions))} | {_cell(how)} | "
+                f"{_cell('; '.join(row.roles))} | {_cell(told)} | "
                 f"{_cell(', '.join(row.cues))} |"
             )
         out.append("")
