@@ -49,6 +49,8 @@ class Lexicon:
     work_nouns: frozenset[str]
     titles: frozenset[str]
     affiliation_verbs: frozenset[str]
+    #: Verb + preposition whose object is what is attributed: "called for a ban".
+    prep_object: frozenset[tuple[str, str]] = frozenset()
 
     @property
     def direct_cues(self) -> frozenset[str]:
@@ -86,6 +88,9 @@ def load_lexicon() -> Lexicon:
             work_nouns=words(sources["work_nouns"]),
             titles=words(sources["titles"]),
             affiliation_verbs=words(sources["affiliation_verbs"]),
+            prep_object=frozenset(
+                (v, p) for v, _, p in (x.partition(" ") for x in cues.get("prep_object", []))
+            ),
         )
     except (OSError, KeyError, tomllib.TOMLDecodeError) as exc:
         raise ModelError(
