@@ -513,7 +513,8 @@ class _Finder:
             return []
         lemma = tok.lemma_.lower()
         for child in tok.rights:
-            if child.dep_ not in ("prep", "prt") or (lemma, child.lower_) not in self.lex.prep_object:
+            pair = (lemma, child.lower_)
+            if child.dep_ not in ("prep", "prt") or pair not in self.lex.prep_object:
                 continue
             objs = [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
             if not objs or objs[0].pos_ == "PRON":
