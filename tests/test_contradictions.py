@@ -144,7 +144,7 @@ def test_planted_contradiction_is_found(pipe: Pipeline, kind: str) -> None:
     assert len(found) == 1, [(c.a.text, c.b.text, c.reason) for c in found]
     c = found[0]
     assert c.reason.startswith(f"rule:{kind}")
-    assert 0.0 <= c.score <= 1.0 and c.analyzer == "contradictions.v2"
+    assert 0.0 <= c.score <= 1.0 and c.analyzer == "contradictions.v3"
     text = analysis.article.text
     for span in (c.a, c.b):
         assert text[span.start : span.end] == span.text
@@ -181,6 +181,111 @@ def test_sides_swapped_give_the_same_result(pipe: Pipeline) -> None:
         found = _analyze(pipe, template.format(a=side)).contradictions
         results.append([c.reason.split(" ")[0] for c in found])
     assert results[0] == results[1]
+
+
+# ---- hedged figures and sources that disagree (issue 15) ---------------------------------------
+
+HEDGED = {
+    # "just 15" cannot be 40: the writer contradicts themself.
+    "just": (
+        _article(
+            "Slow return to Kessa after ceasefire",
+            "Just 15 families have returned to Kessa since the ceasefire.",
+            "Most of the town's water pipes are still broken.",
+            "The school on the main square reopened last week.",
+            "Forty families have returned to Kessa since the ceasefire.",
+        ),
+        True,
+    ),
+    # "at least 40" allows 52.
+    "at-least": (
+        _article(
+            "Floods in the Tarn delta",
+            "At least 40 people were killed in the floods in the Tarn delta.",
+            "Roads to the coast were cut for three days.",
+            "By Monday, 52 people were killed in the floods in the Tarn delta.",
+        ),
+        False,
+    ),
+    # "nearly 40" allows 38.
+    "nearly": (
+        _article(
+            "Shelters open in Dunmore",
+            "Nearly 40 families are sleeping in the sports hall in Dunmore.",
+            "Volunteers from the parish brought blankets and hot meals.",
+            "38 families are sleeping in the sports hall in Dunmore.",
+        ),
+        False,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HEDGED))
+def test_hedged_figures_in_an_article(pipe: Pipeline, name: str) -> None:
+    text, expected = HEDGED[name]
+    found = _analyze(pipe, text).contradictions
+    assert bool(found) is expected, [(c.a.text, c.b.text, c.reason) for c in found]
+    for c in found:
+        assert c.reason.startswith("rule:numbers") and c.kind == "self" and c.speakers == []
+
+
+DISAGREEMENT = _article(
+    "Slow return to Kessa after ceasefire",
+    "The Ministry of Returns said 300 families had returned to Kessa since the ceasefire.",
+    "Aid workers from the Kessa Relief Committee said only 80 families had returned to Kessa "
+    "since the ceasefire.",
+    "Most of the town's water pipes are still broken.",
+    "The school on the main square reopened last week.",
+)
+
+
+def test_two_sources_that_disagree_are_a_disagreement(pipe: Pipeline) -> None:
+    analysis = _analyze(pipe, DISAGREEMENT)
+    found = analysis.contradictions
+    assert len(found) == 1, [(c.a.text, c.b.text, c.reason) for c in found]
+    c = found[0]
+    assert c.kind == "disagreement"
+    assert c.reason.startswith("rule:numbers") and "300" in c.reason and "80" in c.reason
+    assert [s.side for s in c.speakers] == ["a", "b"]
+    assert "Ministry of Returns" in c.speakers[0].name
+    assert "Aid workers" in c.speakers[1].name
+    quote_ids = {q.id for q in analysis.quotes}
+    assert all(s.quote in quote_ids for s in c.speakers)
+    assert "300 families" in c.a.text and "80 families" in c.b.text
+
+
+def test_the_writer_against_themself_is_self(pipe: Pipeline) -> None:
+    text = _article(
+        "Slow return to Kessa after ceasefire",
+        "Only 80 families have returned to Kessa since the ceasefire.",
+        "Most of the town's water pipes are still broken.",
+        "The school on the main square reopened last week.",
+        "About 300 families have returned to Kessa since the ceasefire.",
+    )
+    found = _analyze(pipe, text).contradictions
+    assert [(c.kind, c.speakers) for c in found] == [("self", [])]
+
+
+def test_one_source_against_itself_is_self(pipe: Pipeline) -> None:
+    text = _article(
+        "Slow return to Kessa after ceasefire",
+        "The Ministry of Returns said 300 families had returned to Kessa since the ceasefire.",
+        "Most of the town's water pipes are still broken.",
+        "In a later statement, the Ministry of Returns said 80 families had returned to Kessa "
+        "since the ceasefire.",
+    )
+    found = _analyze(pipe, text).contradictions
+    assert len(found) <= 1
+    for c in found:
+        assert c.kind == "self"
+
+
+def test_old_contradiction_json_still_loads() -> None:
+    from framelens.model import Contradiction
+
+    old = {"a": {"start": 0, "end": 3, "text": "abc"}, "b": {"start": 5, "end": 8, "text": "def"}}
+    c = Contradiction.model_validate({**old, "score": 0.9, "reason": "rule:numbers (1 vs 2)"})
+    assert c.kind == "self" and c.speakers == []
 
 
 # ---- the decision functions on hand-built records ----------------------------------------------
@@ -231,7 +336,7 @@ def test_decide_model_only_needs_shared_actor_similarity_and_high_probability() 
 
 
 def test_analyzer_declares_what_it_needs() -> None:
-    assert ContradictionsAnalyzer.needs == ("actors", "claims")
+    assert ContradictionsAnalyzer.needs == ("actors", "quotes", "claims")
     assert ContradictionsAnalyzer.produces == ("contradictions",)
 
 

@@ -67,6 +67,44 @@ def test_numbers_conflict_about_the_same_event() -> None:
     )
 
 
+def test_numbers_use_the_hedge_of_each_figure() -> None:
+    """Issue 15: a figure's qualifier decides (evidence sentence vs claim, as verdicts do)."""
+    killed = "{} people were killed in the floods in the Tarn delta."
+    assert rule(killed.format("At least 40"), killed.format("52")) is None
+    assert rule(killed.format("More than 300"), killed.format("80")) == "numbers"
+    returned = "{} families returned to Kessa after the ceasefire."
+    assert rule(returned.format("Just 15"), returned.format("40")) == "numbers"
+    assert rule(returned.format("Nearly 40"), returned.format("38")) is None
+    assert rule(returned.format("Nearly 40"), returned.format("25")) == "numbers"
+    assert rule(returned.format("Some 9,000"), returned.format("About 8,500")) is None
+    hurt = "{} people were injured in the blast at the fuel depot."
+    assert rule(hurt.format("Dozens of"), hurt.format("Twelve")) == "numbers"
+    assert rule(hurt.format("Hundreds of"), hurt.format("250")) is None
+    # Written numbers and ranges the small entity model mislabels still compare.
+    burnt = "{} houses were destroyed by the fire in Dunmore."
+    assert rule(burnt.format("Between 30 and 40"), burnt.format("35")) is None
+    assert rule(burnt.format("Between 30 and 40"), burnt.format("Sixty")) == "numbers"
+    march = "{} people marched through the capital on Sunday."
+    assert rule(march.format("Tens of thousands of"), march.format("40,000")) is None
+    # "one of the" picks a member out: it is not a count of one.
+    assert rule("One of the victims was a child.", "Two of the victims were children.") is None
+
+
+def test_verdict_judgement_reads_the_hedge() -> None:
+    """The verdicts' judge: a hedged claim is refuted only by evidence outside its range."""
+    from framelens.evidence.nli import judge, load_nli, statements
+
+    evidence = "Emergency services said 52 people were killed in the floods in the Tarn delta."
+    claims = [
+        "At least 40 people were killed in the floods in the Tarn delta.",
+        "Just 15 people were killed in the floods in the Tarn delta.",
+    ]
+    stmts = statements([evidence, *claims])
+    out = judge(load_nli(), [(stmts[0], stmts[1]), (stmts[0], stmts[2])])
+    assert out[0].reason.startswith("model:")  # no rule refutes "at least 40" with 52
+    assert out[1].label == "contradiction" and out[1].reason == "rule:numbers"
+
+
 def test_numbers_in_partitives() -> None:
     # "four of its staff" counts staff, as "four staff" would.
     assert (

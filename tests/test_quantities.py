@@ -8,6 +8,9 @@ import pytest
 
 from framelens.text.quantities import (
     conflict,
+    hedge_around,
+    interval,
+    is_amount,
     parse_date,
     parse_number,
     parse_quantity,
@@ -56,14 +59,14 @@ def test_vague_amounts_have_no_value(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "qualifier"),
     [
-        ("about 300", "approx"),
-        ("some 300", "approx"),
-        ("more than 300", "min"),
-        ("at least 300", "min"),
-        ("300 or more", "min"),
-        ("fewer than 300", "max"),
-        ("up to 300", "max"),
-        ("300", "exact"),
+        ("about 300", "about"),
+        ("some 300", "about"),
+        ("more than 300", "at_least"),
+        ("at least 300", "at_least"),
+        ("300 or more", "at_least"),
+        ("fewer than 300", "at_most"),
+        ("up to 300", "at_most"),
+        ("300", "exactly"),
     ],
 )
 def test_qualifiers(text: str, qualifier: str) -> None:
@@ -228,3 +231,114 @@ def test_parse_ref_date() -> None:
     assert parse_ref_date("2024-03-06") == REF
     assert parse_ref_date("March 2024") is None
     assert parse_ref_date(None) is None
+
+
+# ---- hedges as news writes them (issue 15, pattern 10) --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "qualifier", "high"),
+    [
+        ("just 15", 15, "exactly", None),
+        ("only 80", 80, "exactly", None),
+        ("exactly 212", 212, "exactly", None),
+        ("at least 20", 20, "at_least", None),
+        ("more than 300", 300, "at_least", None),
+        ("nearly 40", 40, "about", None),
+        ("almost 1,000", 1000, "about", None),
+        ("some 9,000", 9000, "about", None),
+        ("just over 300", 300, "about", None),
+        ("up to 5,000", 5000, "at_most", None),
+        ("no more than 12", 12, "at_most", None),
+        ("between 30 and 40", 30, "range", 40),
+        ("30 to 40", 30, "range", 40),
+        ("dozens of", 24, "range", 99),
+        ("dozens", 24, "range", 99),
+        ("scores of", 40, "range", 99),
+        ("hundreds of", 200, "range", 999),
+        ("several hundred", 200, "range", 999),
+        ("thousands", 2000, "range", 9999),
+        ("tens of thousands", 20_000, "range", 99_999),
+        ("hundreds of thousands", 200_000, "range", 999_999),
+        ("at least hundreds", 200, "at_least", None),
+        ("forty", 40, "exactly", None),
+        ("forty-two", 42, "exactly", None),
+        ("two hundred", 200, "exactly", None),
+        ("1.5 million", 1_500_000, "exactly", None),
+        ("a dozen", 12, "exactly", None),
+        ("a hundred", 100, "exactly", None),
+    ],
+)
+def test_hedged_quantities(text: str, value: float, qualifier: str, high: float | None) -> None:
+    p = parse_quantity(text, "CARDINAL")
+    assert (p.value, p.qualifier, p.high) == (value, qualifier, high)
+
+
+@pytest.mark.parametrize(
+    "text", ["555-0142", "555-1234", "+44 20 7946 0958", "3:30", "12-04", "2024-03-05"]
+)
+def test_digits_that_are_not_amounts(text: str) -> None:
+    assert not is_amount(text)
+    assert parse_quantity(text, "CARDINAL").value is None
+
+
+def test_one_of_the_is_not_a_count() -> None:
+    assert not is_amount("one", " of the victims was a child")
+    assert is_amount("four", " of its staff were arrested")
+    assert is_amount("one", " person was hurt")
+    # Years are dates, ordinals ranks: neither is read as a count.
+    assert parse_quantity("in 2019", "DATE").normalized == "2019"
+    assert parse_quantity("third", "ORDINAL").qualifier == "exactly"
+
+
+def test_hedge_around_an_entity_cut_short() -> None:
+    assert hedge_around("The ministry said some ", " families") == ("some ", "")
+    assert hedge_around("Officials counted just ", " tents") == ("just ", "")
+    assert hedge_around("It found ", " or more graves") == ("", " or more")
+    # A word that merely ends in a hedge is not one ("handsome", "runabout").
+    assert hedge_around("a handsome ", "") == ("", "")
+    assert hedge_around("a runabout ", "") == ("", "")
+
+
+def test_intervals() -> None:
+    p = parse_quantity
+    assert interval(p("at least 40", "CARDINAL"))[1] == float("inf")
+    assert interval(p("up to 40", "CARDINAL"))[0] == float("-inf")
+    lo, hi = interval(p("nearly 40", "CARDINAL"))
+    assert lo < 36.01 and 43.99 < hi < 45
+    lo, hi = interval(p("just 15", "CARDINAL"))
+    assert 14.5 < lo <= 15 <= hi < 15.5
+    assert interval(p("between 30 and 40", "CARDINAL"))[1] == pytest.approx(40.8)
+    assert interval(p("dozens", "CARDINAL")) is not None
+    assert interval(p("several", "CARDINAL")) is None
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ("at least 40", "52", False),
+        ("more than 300", "80", True),
+        ("just 15", "40", True),
+        ("only 80", "300", True),
+        ("nearly 40", "38", False),
+        ("nearly 40", "25", True),
+        ("some 9,000", "8,500", False),
+        ("up to 5,000", "4,200", False),
+        ("up to 5,000", "6,000", True),
+        ("between 30 and 40", "35", False),
+        ("between 30 and 40", "60", True),
+        ("dozens of", "12", True),
+        ("dozens of", "60", False),
+        ("hundreds of", "250", False),
+        ("hundreds of", "40", True),
+        ("tens of thousands", "40,000", False),
+        ("tens of thousands", "5,000", True),
+        ("at least 20", "up to 30", False),
+        ("at least 40", "up to 30", True),
+        ("forty", "40", False),
+    ],
+)
+def test_conflict_uses_the_qualifier(a: str, b: str, expected: bool) -> None:
+    pa, pb = parse_quantity(a, "CARDINAL"), parse_quantity(b, "CARDINAL")
+    assert conflict(pa, pb) is expected
+    assert conflict(pb, pa) is expected

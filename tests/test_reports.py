@@ -123,3 +123,49 @@ def test_report_round_trip_needs_no_nlp(monkeypatch) -> None:  # type: ignore[no
     again = Analysis.from_json(analysis.to_json())
     for fmt in ("json", "md", "html", "text"):
         assert "Lopez" in render(again, fmt)
+
+
+def test_reports_set_a_disagreement_apart_from_a_self_contradiction() -> None:
+    from framelens.model import Contradiction, ContradictionSpeaker
+
+    text = (
+        "The Ministry of Returns said 300 families had returned. Aid workers said only 80 "
+        "families had returned. Only 80 families live there now. About 300 families live there."
+    )
+    a = text.index("The Ministry")
+    b = text.index("Aid workers")
+    c = text.index("Only 80")
+    d = text.index("About 300")
+    analysis = Analysis(
+        article=Article(text=text),
+        contradictions=[
+            Contradiction(
+                a=Span.of(text, a, b - 1),
+                b=Span.of(text, b, c - 1),
+                score=0.9,
+                reason="rule:numbers (300 vs 80 (family))",
+                kind="disagreement",
+                speakers=[
+                    ContradictionSpeaker(side="a", name="Ministry of Returns", quote="q1"),
+                    ContradictionSpeaker(side="b", name="Aid workers", quote="q2"),
+                ],
+            ),
+            Contradiction(
+                a=Span.of(text, c, d - 1),
+                b=Span.of(text, d, len(text)),
+                score=0.9,
+                reason="rule:numbers (80 vs 300 (family))",
+            ),
+        ],
+    )
+    md = render(analysis, "md")
+    lines = [ln for ln in md.splitlines() if "⟂" in ln]
+    assert len(lines) == 2
+    assert "sources disagree" in lines[0] and "Ministry of Returns vs Aid workers" in lines[0]
+    assert "sources disagree" not in lines[1]
+    txt = render(analysis, "text")
+    assert "Contradictions: 1" in txt and "Sources disagree: 1" in txt
+    assert "Ministry of Returns vs Aid workers" in txt
+    page = render(analysis, "html")
+    assert page.count("sources disagree") >= 2  # the list entry and the highlight's title
+    assert "<strong>sources disagree</strong> (Ministry of Returns vs Aid workers)" in page

@@ -75,6 +75,27 @@ class Speaker(Record):
     actor_id: str | None = None
     descriptions: list[Span] = Field(default_factory=list)
     affiliation: str | None = Field(default=None, description="actor id of the organisation")
+    introduced: str | None = Field(
+        default=None,
+        description="how the speaker is named at this quote: name | pronoun | role | "
+        "organisation | document | relative | headline | social",
+    )
+    audience: Mention | None = Field(
+        default=None, description="whom the speaker told: 'she told Reuters' -> Reuters"
+    )
+    via: Mention | None = Field(
+        default=None,
+        description="who passes the words on: 'X quotes Y as saying', 'a statement carried "
+        "by Z' -> X, Z",
+    )
+
+
+class Mention(Record):
+    """A party named in the text, with the actor it is, where known."""
+
+    name: str
+    span: Span | None = None
+    actor_id: str | None = None
 
 
 class Quote(Record):
@@ -194,6 +215,13 @@ class Quantity(Record):
     value: float | None = None
     unit: str | None = None
     normalized: str | None = None
+    qualifier: Literal["exactly", "about", "at_least", "at_most", "range"] | None = Field(
+        default=None,
+        description="how the figure is hedged: 'just 15' exactly, 'nearly 40' about (within "
+        "10 %), 'at least 20' / 'more than 300' at_least, 'up to 5,000' at_most, 'between "
+        "30 and 40' or 'hundreds of' range (value to high); None for dates, times, ordinals",
+    )
+    high: float | None = Field(default=None, description="upper end of a range")
 
 
 class Passage(Record):
@@ -228,11 +256,29 @@ class Claim(Record):
     analyzer: str = ""
 
 
+class ContradictionSpeaker(Record):
+    """Who states one side of a contradiction (a quoted or reported source)."""
+
+    side: Literal["a", "b"]
+    name: str
+    quote: str | None = Field(default=None, description="id of the quote the claim is in")
+    actor_id: str | None = None
+
+
 class Contradiction(Record):
     a: Span
     b: Span
     score: float
     reason: str
+    kind: Literal["self", "disagreement"] = Field(
+        default="self",
+        description="self: the writer's own claims, or one source, contradict each other; "
+        "disagreement: two different sources quoted in the article disagree",
+    )
+    speakers: list[ContradictionSpeaker] = Field(
+        default_factory=list,
+        description="the sources of the sides that are attributed (both for a disagreement)",
+    )
     analyzer: str = ""
 
 

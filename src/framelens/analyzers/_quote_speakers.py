@@ -8,11 +8,12 @@ introduced (descriptions) and its organisational affiliation, is ``_quote_source
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..model import Actor, Speaker
+from ..model import Actor, Mention, Span, Speaker
 from ..text.intervals import Ranges
 from ..text.quote_marks import Region
 from ._quote_sources import Sources, mention_head
@@ -39,6 +40,48 @@ PERSON_PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f"}
 GROUP_PRONOUNS = {"it", "they", "them"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 _NAME_STRIP = " ―—–-\"“”‘’'.,:;"
+#: Abbreviated titles before a name, as the role noun a later mention uses ("Gov. Ana Ruiz"
+#: ... "the governor said").
+ROLE_ABBREV = {
+    "gov": "governor", "sen": "senator", "rep": "representative", "gen": "general",
+    "col": "colonel", "lt": "lieutenant", "capt": "captain", "sgt": "sergeant",
+    "adm": "admiral", "pres": "president", "prof": "professor", "amb": "ambassador",
+    "supt": "superintendent", "insp": "inspector", "cmdr": "commander",
+}  # fmt: skip
+#: Verbs by which a middleman passes on someone's words: "X quotes Y as saying".
+VIA_VERBS = {"quote", "cite"}
+#: Verbs for a statement that another outlet carries: "a statement carried by Z".
+CARRY_VERBS = {"carry", "publish", "run", "release", "report", "air", "broadcast", "post"}
+#: Verbs whose object is the audience: "she told Reuters".
+AUDIENCE_VERBS = {"tell", "inform", "brief", "assure", "warn", "remind", "advise", "promise"}
+#: Entity types that never speak: dates, times, amounts and (unnamed-state) places.
+NOT_SPEAKER_ENTS = {"DATE", "TIME", "MONEY", "LOC"}
+#: Documents that stand for the organisation named last when nothing else owns them.
+STATEMENT_NOUNS = {"statement", "communique", "communiqué", "release", "announcement", "report"}
+_PLACE_BEFORE = re.compile(r"\b(?:in|near|outside|inside)\s+(?:the\s+)?$", re.I)
+_PLACE_AFTER = re.compile(
+    r"\s*(?:district|neighbou?rhood|quarter|province|street|square|village|suburb|"
+    r"governorate|valley|refugee camp)\b",
+    re.I,
+)
+#: A wire dateline at the start of a paragraph: "MOSCOW, Dec 7 (TASS) - ".
+_DATELINE_AGENCY = re.compile(
+    r"[A-Z][A-Z .'\-]+,[^\n()]{0,60}?\(([A-Z][\w .&'\-]{0,40}?)\)\s*[-—–:]"
+)
+_BYLINE = re.compile(r"(?:By|BY|Written by|Reporting by)\s+[A-Z]")
+_CAPTION = re.compile(
+    r"(?:Photo|PHOTO|Image|IMAGE|Picture|Caption|Video|VIDEO|File photo)\b[^\n]{0,20}[:|]"
+    r"|[^\n]*\((?:Photo|Image|Picture|Credit)[^\n)]*\)\s*$"
+)
+
+
+_AGE = re.compile(r"\d+[- ]years?[- ]old\b|\b\w+-year-old\b", re.I)
+
+
+def _is_age(tok: Token) -> bool:
+    """ "the 52-year-old", "a 30-year-old": the subject is an age descriptor."""
+    sub = tok.doc[tok.left_edge.i : tok.right_edge.i + 1].text
+    return tok.lower_ in ("old", "olds") and _AGE.search(sub) is not None
 
 
 @dataclass
@@ -48,6 +91,8 @@ class _Resolved:
     actor: Actor | None = None
     resolved_from: tuple[int, int] | None = None
     extra_descriptions: list[tuple[int, int]] = field(default_factory=list)
+    #: How the text names the speaker here (``Speaker.introduced``).
+    how: str = "name"
 
 
 class Resolver:
@@ -60,11 +105,18 @@ class Resolver:
         self.actors = actors
         self.quoted = [(r.inner_start, r.inner_end) for r in direct]
         self._quoted_index = Ranges(self.quoted)
+        self.headline, furniture, self.agency = self._furniture()
+        self._furniture_index = Ranges(furniture)
+        self.placey = self._place_like(actors)
+        # Antecedents come from the writer's own body text: not from inside direct quotes,
+        # the headline, the dateline, bylines or captions, and never a place.
         mentions = [
             (m.start, m.end, a)
             for a in actors
             for m in a.mentions
             if not self._in_direct_quote(m.start)
+            and not self._furniture_index.holds_point(m.start)
+            and a.id not in self.placey
         ]
         mentions.sort(key=lambda x: x[0])
         self.mentions = mentions
@@ -82,6 +134,72 @@ class Resolver:
             (lab.span.start, lab.span.end): a for a in actors for lab in a.labels
         }
         self.sources = Sources(idx, lex, self.all_mentions, self._in_direct_quote, self._antecedent)
+        self._roles: list[tuple[int, str, Actor | tuple[int, int]]] | None = None
+
+    # -- headline, dateline, bylines and captions (pattern 7) --
+
+    def _furniture(self) -> tuple[tuple[int, int] | None, list[tuple[int, int]], str | None]:
+        """The headline paragraph, the article's non-body lines (headline, dateline,
+        byline, captions) and the dateline's agency ("MOSCOW, Dec 7 (TASS) -" -> TASS)."""
+        text, paras = self.text, self.idx.paras
+        out: list[tuple[int, int]] = []
+        headline = None
+        agency = None
+        if len(paras) > 1:
+            s, e = paras[0]
+            first = text[s:e].strip()
+            words = first.split()
+            caps = [w for w in words if len(w) > 3 and w[:1].isalpha()]
+            titled = caps and sum(w[:1].isupper() for w in caps) >= 0.75 * len(caps)
+            if "\n" not in first and len(words) <= 25 and (titled or first[-1:] not in '.!?”"'):
+                headline = (s, e)
+                out.append(headline)
+        for k, (s, e) in enumerate(paras[:6]):
+            line = text[s:e]
+            if (_BYLINE.match(line) and len(line.split()) <= 12) or _CAPTION.match(line):
+                out.append((s, e))
+            elif k <= 3 and (m := _DATELINE_AGENCY.match(line)):
+                out.append((s, s + m.end()))
+                agency = agency or m.group(1).strip()
+        return headline, out, agency
+
+    def in_headline(self, pos: int) -> bool:
+        return self.headline is not None and self.headline[0] <= pos < self.headline[1]
+
+    # -- places are not speakers (pattern 4) --
+
+    def _place_like(self, actors: list[Actor]) -> set[str]:
+        """Actors that stand for places: typed so, or a "person" the recogniser found only
+        in a place context ("in the al-Karm district")."""
+        out = set()
+        text = self.text
+        for a in actors:
+            if a.type == "place":
+                # An outlet the recogniser took for a place ("an article in Politico")
+                # still speaks where the text makes it report: "as Politico reported".
+                if not any(self._reports(m.start, m.end) for m in a.mentions):
+                    out.add(a.id)
+            elif a.type == "person" and a.mentions:
+                after = [_PLACE_AFTER.match(text, m.end) for m in a.mentions]
+                before = [
+                    _PLACE_BEFORE.search(text, max(0, m.start - 16), m.start) for m in a.mentions
+                ]
+                possessive = any(text[m.end : m.end + 2] in ("'s", "’s") for m in a.mentions)
+                acts = any(self._is_subject(m.start, m.end) for m in a.mentions)
+                if any(after) or (all(before) and not possessive and not acts):
+                    out.add(a.id)
+        return out
+
+    def _cannot_speak(self, tok: Token) -> bool:
+        """A date, an amount or a place ("in Aleppo") is never a speaker; a state named as a
+        speaker ("Syria said") is its government and may speak."""
+        if tok.pos_ == "PROPN" or tok.ent_type_ in NAME_ENTS:
+            actor = self._actor_at(entity_span(tok) or span_of(tok))
+            if actor is not None:
+                return actor.id in self.placey
+        if tok.ent_type_ == "DATE" and _is_age(tok):
+            return False  # "the 52-year-old said": an age stands for a person
+        return tok.ent_type_ in NOT_SPEAKER_ENTS
 
     def _in_direct_quote(self, pos: int) -> bool:
         return self._quoted_index.holds_point(pos)
@@ -92,15 +210,111 @@ class Resolver:
         """The speaker of a quote, and the co-speakers of a joint statement."""
         if item.continues:
             return self._continued(item)
-        if item.subject is None:
+        subject = item.subject
+        cue = self.idx.token_at(item.cue[0]) if item.cue else None
+        via: Token | None = None
+        if cue is not None:
+            middle = self._middleman(cue, subject)
+            if middle is not None:
+                subject, via = middle
+        if subject is None or self._cannot_speak(subject):
             return None, []
-        res = self._resolve(item.subject)
+        res = self._resolve(subject)
         if res is None:
             return None, []
         speaker = self._build(res)
-        co = self._co_speakers(item.subject, res)
-        self.history.append((item, speaker, co))
+        speaker.introduced = "headline" if self.in_headline(subject.idx) else res.how
+        if cue is not None:
+            speaker.audience = self._audience(cue, subject)
+            if via is None:
+                via = self._carrier(cue)
+        if via is not None:
+            speaker.via = self._mention(via)
+        co = self._co_speakers(subject, res)
+        if not self.in_headline(item.content[0]):
+            self.history.append((item, speaker, co))
         return speaker, co
+
+    # -- middlemen, carriers and audiences (patterns 3 and 5) --
+
+    def _middleman(self, cue: Token, subject: Token | None) -> tuple[Token, Token] | None:
+        """ "X quotes Y as saying", "X quotes Y to argue", "X cited Y, who said", "Y was
+        quoted by X as saying": (Y, X), the speaker and the middleman."""
+        if subject is not None and subject.lower_ in RELATIVE_PRONOUNS:
+            ante = subject.head.head if subject.head.dep_ in ("relcl", "acl") else None
+            if ante is not None and ante.dep_ == "dobj" and ante.head.lemma_.lower() in VIA_VERBS:
+                via = subject_of(ante.head)
+                if via is not None:
+                    return subject, via
+        tok = cue
+        for _ in range(4):
+            if tok is not cue and tok.lemma_.lower() in VIA_VERBS:
+                objs = [c for c in tok.children if c.dep_ == "dobj"]
+                passive = [c for c in tok.children if c.dep_ == "nsubjpass"]
+                agents = [o for c in tok.children if c.dep_ == "agent" for o in c.children]
+                if objs:
+                    via = subject_of(tok)
+                    return (objs[0], via) if via is not None else None
+                if passive and agents:
+                    return passive[0], agents[0]
+                return None
+            if tok.dep_ not in ("xcomp", "advcl", "pcomp", "prep", "acl") or tok.head is tok:
+                return None
+            tok = tok.head
+        return None
+
+    def _carrier(self, cue: Token) -> Token | None:
+        """ "Y said in a statement carried by Z" / "according to a statement from Y carried
+        by Z": Z, who passes the statement on."""
+        for prep in cue.children:
+            if prep.dep_ != "prep":
+                continue
+            for doc in prep.children:
+                if doc.dep_ != "pobj" or doc.lemma_.lower() not in self.lex.documents:
+                    continue
+                for verb in doc.children:
+                    if verb.dep_ == "acl" and verb.lemma_.lower() in CARRY_VERBS:
+                        for agent in verb.children:
+                            if agent.dep_ == "agent":
+                                objs = [o for o in agent.children if o.dep_ == "pobj"]
+                                if objs:
+                                    return objs[0]
+        return None
+
+    def _audience(self, cue: Token, subject: Token) -> Mention | None:
+        """Whom the speaker told: "she told Reuters", "said to the BBC", "said in an
+        interview with CNN"."""
+        lemma = cue.lemma_.lower()
+        if lemma in AUDIENCE_VERBS:
+            for c in cue.children:
+                if c.dep_ in ("dobj", "dative", "iobj") and c.i != subject.i and c.pos_ != "PRON":
+                    return self._mention(c)
+        for prep in cue.children:
+            if prep.dep_ != "prep":
+                continue
+            objs = [o for o in prep.children if o.dep_ == "pobj"]
+            if not objs:
+                continue
+            says = lemma in ("say", "speak", "explain", "write", "talk")
+            if prep.lower_ == "to" and says and objs[0].pos_ != "PRON":
+                return self._mention(objs[0])
+            if prep.lower_ in ("in", "during") and objs[0].lemma_.lower() in ("interview", "call"):
+                for p2 in objs[0].children:
+                    if p2.dep_ == "prep" and p2.lower_ in ("with", "to"):
+                        inner = [o for o in p2.children if o.dep_ == "pobj"]
+                        if inner:
+                            return self._mention(inner[0])
+        return None
+
+    def _mention(self, tok: Token) -> Mention:
+        span = entity_span(tok) or core_span(tok)
+        actor = self._actor_at(span) if is_name(tok) or tok.ent_type_ in NAME_ENTS else None
+        name = actor.name if actor else self.text[span[0] : span[1]]
+        return Mention(
+            name=name.strip(_NAME_STRIP) or name,
+            span=Span.of(self.text, *span),
+            actor_id=actor.id if actor else None,
+        )
 
     def _continued(self, item: Found) -> tuple[Speaker | None, list[Speaker]]:
         if not self.history:
@@ -146,6 +360,7 @@ class Resolver:
             res = self._resolve(antecedent)
             if res is not None and res.resolved_from is None:
                 res.resolved_from = span_of(tok)
+                res.how = "relative"
             return res
         if tok.pos_ == "PRON" or lower in PERSON_PRONOUNS or lower in GROUP_PRONOUNS:
             return self._pronoun(tok)
@@ -166,6 +381,19 @@ class Resolver:
         lemma = tok.lemma_.lower()
         if lemma in self.lex.documents:
             return self._document(tok)
+        if is_definite(tok) and not has_name_modifier(tok):
+            role = self._role(tok)
+            if role is not None:
+                return role
+            if self.agency and lemma == "agency":  # the dateline's agency
+                found = self._find_named(self.agency)
+                return _Resolved(
+                    found.name if found else self.agency,
+                    found.span if found else None,
+                    found.actor if found else None,
+                    resolved_from=core_span(tok),
+                    how="role",
+                )
         if lemma in self.lex.org_nouns and is_definite(tok) and not has_name_modifier(tok):
             return self._generic_org(tok)
         linked = self._linked_name(tok)
@@ -218,7 +446,7 @@ class Resolver:
         (s, e), actor = found
         if lower in PERSON_PRONOUNS and actor.id not in self.gender:
             self.gender[actor.id] = PERSON_PRONOUNS[lower]
-        return _Resolved(actor.name, (s, e), actor, resolved_from=surface)
+        return _Resolved(actor.name, (s, e), actor, resolved_from=surface, how="pronoun")
 
     def pronoun_antecedent(self, tok: Token) -> tuple[Actor, tuple[int, int]] | None:
         """The actor, and the mention of it, that a personal pronoun ("he", "her", "it",
@@ -284,26 +512,41 @@ class Resolver:
                 return dep in ("nsubj", "nsubjpass")
         return False
 
+    def _reports(self, start: int, end: int) -> bool:
+        """The mention is the subject of a verb of saying ("Politico reported")."""
+        for tok in self.idx.tokens(start, end):
+            if tok.head.idx >= end or tok.head.idx < start or tok.head is tok:
+                verb = tok.head
+                return tok.dep_ == "nsubj" and verb.lemma_.lower() in self.lex.speech
+        return False
+
     def _document(self, tok: Token) -> _Resolved:
         core = core_span(tok)
         surface = self.text[core[0] : core[1]]
         owner = self._document_owner(tok)
         if owner is not None:
             owner.resolved_from = core
+            owner.how = "document"
             return owner
         # "Karsa Medical Relief stated ... The report adds": the latest attribution nearby.
         sno = self.idx.sent_no(tok.idx)
         for prev_item, prev, _ in reversed(self.history):
             if sno - self.idx.sent_no(prev_item.content[0]) > 3:
                 break
-            if prev.actor_id is not None:
+            if prev.actor_id is not None or (prev.span is not None and prev.resolved_from is None):
                 return _Resolved(
                     prev.name,
                     (prev.span.start, prev.span.end) if prev.span else None,
                     self._actor_by_id(prev.actor_id),
                     resolved_from=core,
+                    how="document",
                 )
-        return _Resolved(surface, core)
+        # "The statement said": the organisation named last, as "the group said" does.
+        found = self._antecedent(tok.idx, {"organisation", "group", "state"}, None)
+        if found is not None and is_definite(tok) and tok.lemma_.lower() in STATEMENT_NOUNS:
+            span, actor = found
+            return _Resolved(actor.name, span, actor, resolved_from=core, how="document")
+        return _Resolved(surface, core, how="document")
 
     def _document_owner(self, tok: Token) -> _Resolved | None:
         for child in tok.children:
@@ -337,7 +580,100 @@ class Resolver:
         if found is None:
             return _Resolved(self.text[core[0] : core[1]], core)
         span, actor = found
-        return _Resolved(actor.name, span, actor, resolved_from=core)
+        return _Resolved(actor.name, span, actor, resolved_from=core, how="organisation")
+
+    # -- role nouns (pattern 1) --
+
+    def _role(self, tok: Token) -> _Resolved | None:
+        """ "the governor said": the named person or organisation the text gave that role
+        ("Gov. Ana Ruiz", "Ana Ruiz, the governor", a headline "Governor Ruiz says", "the
+        European Commission" for "the commission"), the latest such mention before it."""
+        lemma = tok.lemma_.lower()
+        best: tuple[int, Actor | tuple[int, int]] | None = None
+        for start, role, actor in self._role_index():
+            if start >= tok.idx:
+                break
+            if role == lemma:
+                best = (start, actor)
+        if best is None:
+            return None
+        start, who = best
+        if isinstance(who, tuple):  # a name the parse gave the role, no actor found for it
+            res = self._named(who)
+            res.resolved_from, res.how = core_span(tok), "role"
+            return res
+        mention = next(((m.start, m.end) for m in who.mentions if m.start == start), None)
+        name = who.name
+        if mention is not None and lemma not in name.lower():
+            # "the commission" names the mention it came from ("European Commission"), even
+            # where the actor was merged under another name.
+            surface = self.text[mention[0] : mention[1]]
+            name = surface if lemma in surface.lower() else name
+        return _Resolved(name, mention, who, resolved_from=core_span(tok), how="role")
+
+    def _parse_roles(self) -> list[tuple[int, str, tuple[int, int]]]:
+        """Roles the parse links to a name even where no actor was found: "Ana Ruiz, the
+        governor of Delmar" (apposition), "Governor Ana Ruiz" (a title before the name)."""
+        out = []
+        titles = self.lex.titles | set(ROLE_ABBREV)
+        for t in self.idx.doc:
+            if t.pos_ != "PROPN" or t.dep_ == "compound":
+                continue
+            chain = [c for c in t.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
+            lead = [c for c in chain if c.lower_.rstrip(".") in titles]
+            rest = [c for c in chain if c not in lead]
+            start = min([t.idx] + [c.idx for c in rest])
+            name = (start, t.idx + len(t.text))
+            for c in lead:
+                word = c.lower_.rstrip(".")
+                out.append((name[0], ROLE_ABBREV.get(word, word), name))
+            for c in t.children:
+                if c.dep_ == "appos" and c.pos_ == "NOUN":
+                    out.append((name[0], c.lemma_.lower(), name))
+            if t.dep_ == "appos" and t.head.pos_ == "NOUN":
+                out.append((name[0], t.head.lemma_.lower(), name))
+        return out
+
+    def _role_index(self) -> list[tuple[int, str, Actor | tuple[int, int]]]:
+        """(mention start, role noun, actor or name span) for every role the text gives."""
+        if self._roles is not None:
+            return self._roles
+        out: list[tuple[int, str, Actor | tuple[int, int]]] = []
+        for s, e, actor in self.all_mentions:
+            if actor.id in self.placey or actor.type == "other":
+                continue
+            roles: set[str] = set()
+            spans = [*self.sources.descriptions_at((s, e)), (s, e)]
+            first = self.idx.tokens(s, e)[:1]
+            if first and first[0].i > 0:  # a title just before the name: "Gov. Ruiz"
+                prev = first[0].nbor(-1)
+                spans.append((prev.idx, prev.idx + len(prev.text)))
+            for ds, de in spans:
+                for t in self.idx.tokens(ds, de):
+                    if t.pos_ not in ("NOUN", "PROPN"):
+                        continue
+                    word = t.lower_.rstrip(".")
+                    word = ROLE_ABBREV.get(word, t.lemma_.lower() if t.pos_ == "NOUN" else word)
+                    # In a person's own name only a title counts ("Governor Ruiz").
+                    own_name = (ds, de) == (s, e) and actor.type == "person"
+                    is_title = word in self.lex.titles or word in ROLE_ABBREV.values()
+                    if own_name and not is_title:
+                        continue
+                    roles.add(word)
+            out += [(s, r, actor) for r in roles]
+        for start, role, name in self._parse_roles():
+            found = self._actor_at(name)
+            out.append((start, role, found if found is not None else name))
+        out.sort(key=lambda x: x[0])
+        self._roles = out
+        return out
+
+    def _find_named(self, name: str) -> _Resolved | None:
+        """The first mention of ``name`` in the text, with its actor."""
+        at = self.text.find(name)
+        if at < 0:
+            return None
+        return self._named((at, at + len(name)))
 
     def _linked_name(self, tok: Token) -> _Resolved | None:
         """ "One commentator ... In fact, the writer is X": a copula linking a description."""

@@ -54,6 +54,8 @@ class Lexicon:
     titles_m: frozenset[str]
     titles_f: frozenset[str]
     gender_nouns: dict[str, str]
+    #: Verb + preposition whose object is what is attributed: "called for a ban".
+    prep_object: frozenset[tuple[str, str]] = frozenset()
 
     @property
     def direct_cues(self) -> frozenset[str]:
@@ -101,6 +103,9 @@ def load_lexicon(user_file: str = "") -> Lexicon:
         titles_m=words("honorifics", "masculine"),
         titles_f=words("honorifics", "feminine"),
         gender_nouns={w: "f" for w in nouns_f} | {w: "m" for w in nouns_m},
+        prep_object=frozenset(
+            (v, p) for v, _, p in (x.partition(" ") for x in cues("prep_object"))
+        ),
     )
 
 

@@ -410,6 +410,10 @@ def _not_asserted(doc: Doc, start: int, end: int) -> bool:
     )
 
 
+#: Quantity kinds that carry a hedge (``Quantity.qualifier``): amounts, not dates or ranks.
+_AMOUNT_KINDS = ("number", "percent", "money", "quantity")
+
+
 def sentence_quantities(text: str, sent: SpacySpan, ref: dt.date | None = None) -> list[Quantity]:
     """Numbers, dates, money... stated in a sentence, from spaCy's entities plus bare numbers."""
     out: list[Quantity] = []
@@ -419,10 +423,20 @@ def sentence_quantities(text: str, sent: SpacySpan, ref: dt.date | None = None) 
         if kind is None:
             continue
         start, end = _trim(text, ent.start_char, ent.end_char)
+        if kind == "number" and not quantities.is_amount(text[start:end], text[end : end + 8]):
+            covered.update(range(ent.start, ent.end))  # "one of the", a phone number
+            continue
+        if kind in _AMOUNT_KINDS:
+            # A hedge the entity recogniser left out ("just" 15, "some" 9,000, 300 "or more").
+            before, after = quantities.hedge_around(
+                text[sent.start_char : start], text[end : sent.end_char]
+            )
+            start, end = start - len(before), end + len(after)
         parsed = quantities.parse_quantity(text[start:end], kind, ref)
         unit = parsed.unit
         if kind == "number" and unit is None:
             unit = _counted_noun(ent)
+        hedged = kind in _AMOUNT_KINDS and parsed.value is not None
         out.append(
             Quantity(
                 span=Span.of(text, start, end),
@@ -430,6 +444,8 @@ def sentence_quantities(text: str, sent: SpacySpan, ref: dt.date | None = None) 
                 value=parsed.value,
                 unit=unit,
                 normalized=parsed.normalized,
+                qualifier=parsed.qualifier if hedged else None,
+                high=parsed.high if hedged else None,
             )
         )
         covered.update(range(ent.start, ent.end))
@@ -440,13 +456,21 @@ def sentence_quantities(text: str, sent: SpacySpan, ref: dt.date | None = None) 
         value = quantities.parse_number(tok.text)
         if value is None:
             continue
+        start, end = tok.idx, tok.idx + len(tok.text)
+        before, after = quantities.hedge_around(
+            text[sent.start_char : start], text[end : sent.end_char]
+        )
+        start, end = start - len(before), end + len(after)
+        parsed = quantities.parse_quantity(text[start:end], "number")
         out.append(
             Quantity(
-                span=Span.of(text, tok.idx, tok.idx + len(tok.text)),
+                span=Span.of(text, start, end),
                 kind="number",
-                value=value,
+                value=parsed.value if parsed.value is not None else value,
                 unit=_counted_noun(tok),
-                normalized=quantities.parse_quantity(tok.text, "number").normalized,
+                normalized=parsed.normalized,
+                qualifier=parsed.qualifier,
+                high=parsed.high,
             )
         )
     out.sort(key=lambda q: q.span.start)
@@ -467,7 +491,9 @@ def _counted_noun(item: SpacySpan | Token) -> str | None:
 class ClaimsAnalyzer(Analyzer):
     name = "claims"
     # v2: a claim that reports someone's words records that content (``Claim.content``).
-    version = "2"
+    # v3: quantities record their hedge (``qualifier``, ``high``: "just 15", "at least 20",
+    # "dozens of"), also when the entity recogniser left it out of the entity.
+    version = "3"
     needs = ("actors", "quotes")
     produces = ("claims",)
     features = ("sentence_features",)

@@ -6,11 +6,19 @@ pass), or about the same thing in other words (similar embeddings alone). Each c
 is judged by the contradiction rules (numbers, dates, negation, antonyms, role reversal:
 ``framelens.text.rules``) and by the NLI model in both directions.
 
+Each contradiction has a ``kind``. Two claims that the ``quotes`` analyzer attributes to
+different sources (a ministry says 300 families returned, aid workers say 80) are the
+sources disagreeing, not the writer contradicting themself: ``kind="disagreement"``, with
+both ``speakers`` (name, quote id, actor id). The rules judge such a pair on what each
+source says (the quotes' contents), and only the rules decide it. Everything else is
+``kind="self"``: the writer's own claims, one source against itself, or a source against
+the writer (``speakers`` then lists the sides that are attributed).
+
 Precision matters more than recall: a false contradiction discredits the tool. So
 
-- statements attributed to different speakers never contradict each other (the article
-  reports a disagreement), and a disputed attribution ("the ministry denied that...")
-  silences every rule;
+- statements attributed to different speakers in the parse but not matched to two
+  different quotes' speakers never contradict each other, and a disputed attribution
+  ("the ministry denied that...") silences every rule;
 - the model alone reports a contradiction only for claims that share an actor, are
   close in meaning, and get a contradiction probability of at least
   ``MODEL_THRESHOLD`` in both directions.
@@ -20,7 +28,7 @@ Precision matters more than recall: a false contradiction discredits the tool. S
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -28,11 +36,13 @@ import numpy as np
 
 from ..config import Settings
 from ..context import Context
-from ..model import Claim, Contradiction
+from ..model import Claim, Contradiction, ContradictionSpeaker, Quote, Span
 from ..text.rules import same_speaker
 from .base import Analyzer, analyzers
 
 if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
     from ..text.rules import RuleHit, Side
 
 #: Claims that share an actor are compared when their cosine similarity is at least this.
@@ -54,6 +64,133 @@ MODEL_THRESHOLD = 0.9
 MODEL_MIN_SIM = 0.7
 #: Most candidate pairs judged per article (the most similar first).
 MAX_PAIRS = 300
+
+
+@dataclass(frozen=True)
+class Source:
+    """Who states a claim: the speaker of the quote the claim reports."""
+
+    name: str
+    quote: str
+    actor_id: str | None
+    content: Span
+    key: str = ""  # "actor:<id>", or the speaker noun phrase's key (rules._np_key)
+
+
+#: Quote kinds whose content is a source's statement (scare quotes and titles are not).
+_STATEMENT_KINDS = ("direct", "mixed", "indirect")
+
+
+#: Looks up who speaks a quote the quotes analyzer left without a speaker:
+#: ``(name, actor id, key)`` from the parse, or ``None``.
+SpeakerOf = Callable[[Quote], "tuple[str, str | None, str] | None"]
+
+
+def claim_sources(
+    claims: Sequence[Claim], quotes: Sequence[Quote], speaker_of: SpeakerOf | None = None
+) -> list[Source | None]:
+    """Each claim's source: the quote it records (``Claim.quote``), else the quote whose
+    span holds the claim or whose content lies inside it; ``None`` for the writer's own
+    claims and for quotes whose speaker is unknown. A quote without a ``speaker`` record
+    ("The Ministry of Returns said ...") is credited to ``speaker_of(quote)``."""
+    by_id = {q.id: q for q in quotes}
+    stated = [q for q in quotes if q.kind in _STATEMENT_KINDS]
+    out: list[Source | None] = []
+    for claim in claims:
+        quote = by_id.get(claim.quote) if claim.quote else None
+        if quote is None:
+            a, b = claim.span.start, claim.span.end
+            inside = [
+                q
+                for q in stated
+                if (q.span.start <= a and b <= q.span.end)
+                or (a <= q.content.start and q.content.end <= b)
+            ]
+            # The quote that covers most of the claim.
+            quote = max(
+                inside,
+                key=lambda q: min(b, q.content.end) - max(a, q.content.start),
+                default=None,
+            )
+        if quote is None:
+            out.append(None)
+            continue
+        content = claim.content if claim.content is not None else quote.content
+        speaker = quote.speaker
+        if speaker is not None and speaker.name.strip():
+            actor = speaker.actor_id
+            key = f"actor:{actor}" if actor else "|" + speaker.name.strip().casefold()
+            out.append(Source(speaker.name, quote.id, actor, content, key))
+            continue
+        found = speaker_of(quote) if speaker_of is not None else None
+        if found is None:
+            out.append(None)
+            continue
+        name, actor, key = found
+        out.append(Source(name, quote.id, actor, content, key))
+    return out
+
+
+def same_source(a: Source, b: Source) -> bool:
+    """Two quotes' speakers are one source: the same actor, else the same name or the
+    same head noun ("the ministry" and "the Ministry of Returns")."""
+    if a.actor_id and b.actor_id:
+        return a.actor_id == b.actor_id
+    if a.name.strip().casefold() == b.name.strip().casefold():
+        return True
+    return same_speaker(a.key, b.key)
+
+
+def cue_speaker(
+    doc: Doc, quote: Quote, actor_of: dict[int, str]
+) -> tuple[str, str | None, str] | None:
+    """The subject of a quote's reporting verb, from the parse: ``(name, actor id, key)``.
+
+    For quotes the quotes analyzer could not credit to a person ("The Ministry of Returns
+    said ...", "Aid workers in Kessa said ..."): the subject noun phrase is the source.
+    """
+    from ..text.rules import np_key, subject_of
+
+    if quote.cue is None:
+        return None
+    cue = doc.char_span(quote.cue.start, quote.cue.end, alignment_mode="expand")
+    if cue is None or len(cue) == 0:
+        return None
+    verb = cue.root
+    # The subject on the cue's own line: a headline the parser glued to the first sentence
+    # may hang a subject of its own on the cue.
+    text = doc.text
+    subjects = [
+        c
+        for c in verb.children
+        if c.dep_ in ("nsubj", "nsubjpass", "csubj") and "\n" not in text[c.idx : verb.idx]
+    ]
+    subj = max(subjects, key=lambda c: c.i) if subjects else subject_of(verb)[0]
+    if subj is None or subj.pos_ == "PRON" or "\n" in text[subj.idx : verb.idx]:
+        return None
+    key = np_key(subj, actor_of)
+    if not key:
+        return None
+    phrase = doc[subj.left_edge.i : subj.right_edge.i + 1]
+    actor = key[len("actor:") :] if key.startswith("actor:") else None
+    return phrase.text, actor, key
+
+
+def _speakers(
+    sides: tuple[tuple[Span, Source | None], tuple[Span, Source | None]],
+) -> list[ContradictionSpeaker]:
+    out = []
+    for label, (_, src) in zip(("a", "b"), sorted(sides, key=lambda s: s[0].start), strict=True):
+        if src is not None:
+            out.append(
+                ContradictionSpeaker(
+                    side=label,
+                    name=src.name,
+                    quote=src.quote,
+                    actor_id=src.actor_id,
+                )
+            )
+    return out
 
 
 @dataclass(frozen=True)
@@ -164,8 +301,10 @@ class ContradictionsAnalyzer(Analyzer):
     name = "contradictions"
     # v2: numbers in partitives ("four of its staff") compare; a side that adds a date
     # ("on Friday and two more on Monday") does not contradict one.
-    version = "2"
-    needs = ("actors", "claims")
+    # v3: hedged figures compare as intervals ("at least 40" vs 52: none; "just 15" vs 40);
+    # two quoted sources that disagree are reported as ``kind="disagreement"``.
+    version = "3"
+    needs = ("actors", "quotes", "claims")
     produces = ("contradictions",)
     features = ("sentence_features",)
     description = "pairs of the article's claims that contradict each other (rules + NLI)"
@@ -177,14 +316,32 @@ class ContradictionsAnalyzer(Analyzer):
         self.model = load_nli(settings.nli_model)
 
     def run(self, ctx: Context) -> None:
-        from ..evidence.article import claim_statements
+        from ..evidence.article import actor_tokens, claim_statements
         from ..evidence.nli import ensure_tokens
-        from ..text.rules import check_rules
+        from ..text.rules import check_rules, make_side
 
         claims = ctx.analysis.claims
         if len(claims) < 2:
             return
-        stmts = claim_statements(ctx, claims)
+        actor_of = actor_tokens(ctx)
+        stmts = claim_statements(ctx, claims, actor_of)
+        sources = claim_sources(
+            claims, ctx.analysis.quotes, lambda q: cue_speaker(ctx.doc, q, actor_of)
+        )
+        content_sides: dict[int, Side | None] = {}
+
+        def content_side(i: int) -> Side | None:
+            """The rules' view of what claim i's source says (its quote's content)."""
+            if i not in content_sides:
+                src = sources[i]
+                span = None
+                if src is not None:
+                    span = ctx.doc.char_span(
+                        src.content.start, src.content.end, alignment_mode="expand"
+                    )
+                content_sides[i] = make_side(span, actor_of) if span is not None else None
+            return content_sides[i]
+
         ensure_tokens(stmts)
         vecs = np.stack([np.asarray(s.tokens.pooled) for s in stmts if s.tokens is not None])
         candidates = candidate_pairs(claims, vectors=vecs)
@@ -196,18 +353,40 @@ class ContradictionsAnalyzer(Analyzer):
         probs = self.model.predict(pairs)
         found = []
         for n, c in enumerate(candidates):
-            si, sj = stmts[c.i].side, stmts[c.j].side
-            hit = check_rules(si, sj, strict_attribution=True) or check_rules(
-                sj, si, strict_attribution=True
-            )
             p_con = float(min(probs[2 * n][2], probs[2 * n + 1][2]))
-            verdict = decide(c, hit, p_con, si, sj, self.model.name)
+            src_i, src_j = sources[c.i], sources[c.j]
+            if src_i is not None and src_j is not None and not same_source(src_i, src_j):
+                # Two sources: what each says, by the rules alone.
+                kind = "disagreement"
+                ci, cj = content_side(c.i), content_side(c.j)
+                hit = None
+                if ci is not None and cj is not None:
+                    hit = check_rules(ci, cj, strict_attribution=True) or check_rules(
+                        cj, ci, strict_attribution=True
+                    )
+                verdict = None
+                if hit is not None:
+                    verdict = max(hit.score, p_con), f"rule:{hit.rule} ({hit.detail})"
+            else:
+                kind = "self"
+                si, sj = stmts[c.i].side, stmts[c.j].side
+                hit = check_rules(si, sj, strict_attribution=True) or check_rules(
+                    sj, si, strict_attribution=True
+                )
+                verdict = decide(c, hit, p_con, si, sj, self.model.name)
             if verdict is None:
                 continue
+            spans = ((claims[c.i].span, src_i), (claims[c.j].span, src_j))
             a, b = sorted((claims[c.i].span, claims[c.j].span), key=lambda s: s.start)
             found.append(
                 Contradiction(
-                    a=a, b=b, score=round(verdict[0], 4), reason=verdict[1], analyzer=self.key()
+                    a=a,
+                    b=b,
+                    score=round(verdict[0], 4),
+                    reason=verdict[1],
+                    kind=kind,
+                    speakers=_speakers(spans),
+                    analyzer=self.key(),
                 )
             )
         ctx.analysis.contradictions = sorted(found, key=lambda k: (k.a.start, k.b.start))

@@ -407,6 +407,7 @@ class _Finder:
             ]
             taken.update(inside)
             kind: QuoteKind = "mixed" if inside else "indirect"
+            tok = self._nominal_host(tok)
             lemma = tok.lemma_.lower()
             confidence = 0.6 if lemma in lex.cognition and lemma not in lex.speech else 0.8
             subject = self._speaker_token(tok)
@@ -416,6 +417,18 @@ class _Finder:
                 self.found.append(Found(kind, span, p, cue, subject, confidence=confidence))
             self.used_cues.add(tok.i)
         return [r for k, r in enumerate(embedded) if k not in taken]
+
+    def _nominal_host(self, tok: Token) -> Token:
+        """ "The commission said in a statement that ...": the parser hung the clause on
+        the noun; the verb of saying it sits under is the cue, its subject the speaker."""
+        if tok.pos_ != "NOUN" or any(c.dep_ == "poss" for c in tok.children):
+            return tok
+        prep = tok.head
+        if tok.dep_ == "pobj" and prep.lower_ in ("in", "during", "through", "via"):
+            verb = prep.head
+            if verb.i not in self.used_cues and is_cue(verb, self.lex.speech, self.lex):
+                return verb
+        return tok
 
     def _clip(self, piece: tuple[int, int], para: tuple[int, int]) -> tuple[int, int]:
         start, end = max(piece[0], para[0]), min(piece[1], para[1])
@@ -436,7 +449,7 @@ class _Finder:
         if tok.pos_ == "NOUN" and tok.lemma_.lower() in lex.nominal:
             return self._nominal_content(tok)
         if not is_cue(tok, lex.clause_cues, lex):
-            return []
+            return self._prep_object_content(tok)
         lemma = tok.lemma_.lower()
         comps = [c for c in tok.children if c.dep_ == "ccomp"]
         if lemma in lex.intention:
@@ -446,7 +459,9 @@ class _Finder:
         if any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children):
             return [self._rest_of_sentence(tok)]  # "as X said, ..."
         if lemma in lex.object:
-            return self._object_content(tok)
+            return self._object_content(tok) or self._prep_object_content(tok)
+        if prep_obj := self._prep_object_content(tok):
+            return prep_obj
         if tok.dep_ not in ("ccomp", "parataxis"):
             return []
         head = tok.head
@@ -491,6 +506,26 @@ class _Finder:
             if child.i > objs[0].i and child.dep_ == "prep" and child.lower_ in ("of", "for", "as"):
                 end = max(end, subtree_span(child)[1])
         return [trim(self.text, start, end)]
+
+    def _prep_object_content(self, tok: Token) -> list[tuple[int, int]]:
+        """ "called for a ban", "pointed to the polls", "called on the council to act": the
+        preposition's object (with the infinitive that follows it)."""
+        if tok.pos_ not in ("VERB", "AUX") and not tok.tag_.startswith("VB"):
+            return []
+        lemma = tok.lemma_.lower()
+        for child in tok.rights:
+            pair = (lemma, child.lower_)
+            if child.dep_ not in ("prep", "prt") or pair not in self.lex.prep_object:
+                continue
+            objs = [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
+            if not objs or objs[0].pos_ == "PRON":
+                return []
+            start, end = subtree_span(objs[0])
+            for c in tok.rights:  # "called on X to act"
+                if c.i > child.i and c.dep_ in ("xcomp", "ccomp"):
+                    end = max(end, subtree_span(c)[1])
+            return [trim(self.text, start, end)]
+        return []
 
     def _detached(self, clause: Token, cue: Token) -> bool:
         """A clause before its cue is reported speech only when punctuation sets it off

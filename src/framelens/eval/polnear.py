@@ -167,7 +167,25 @@ def _source(text: str, quote: Quote) -> Segments:
             end = d.end
         elif 0 <= start - d.end <= 3 and not text[d.end : start].strip(" ,"):
             start = d.start
-    return ((start, end),)
+    return (_surface(text, start, end),)
+
+
+#: What a name's mention holds around it in PolNeAR's source spans: an honorific or "the"
+#: before it ("Mr. Obama", "the IMF"), a party tag after it ("Gov. Pat McCrory (R)").
+_BEFORE_NAME = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Messrs)\.?|\b[Tt]he)\s+$")
+_PARTY_TAG = re.compile(r"\s*\([RDI](?:-[A-Z][\w.]*)?\)")
+
+
+def _surface(text: str, start: int, end: int) -> tuple[int, int]:
+    """A name's span widened to the mention PolNeAR marks: its honorific or article
+    before it, its party tag after it."""
+    m = _BEFORE_NAME.search(text, max(0, start - 12), start)
+    if m is not None and text[start : start + 1].isupper():
+        start = m.start()
+    m = _PARTY_TAG.match(text, end)
+    if m is not None:
+        end = m.end()
+    return start, end
 
 
 def predicted(analysis: Analysis) -> list[Attribution]:

@@ -132,12 +132,11 @@ def _layers(
             )
         )
     for ki, k in enumerate(analysis.contradictions):
+        title = f"contradiction: {k.reason}"
+        if k.kind == "disagreement":
+            title = f"sources disagree ({' vs '.join(s.name for s in k.speakers)}): {k.reason}"
         for s in (k.a, k.b):
-            layers.append(
-                Layer(
-                    s.start, s.end, "contra", f"contradiction: {k.reason}", {"data-contra": str(ki)}
-                )
-            )
+            layers.append(Layer(s.start, s.end, "contra", title, {"data-contra": str(ki)}))
     return layers
 
 

@@ -75,14 +75,18 @@ def render_markdown(analysis: Analysis) -> str:
         out += [
             "## Who is quoted",
             "",
-            "| speaker | quotes | kinds | introduced as | cues |",
-            "|---|---|---|---|---|",
+            "| speaker | quotes | kinds | introduced as | named by | resolved from "
+            "| audience | cues |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         for row in speakers:
             kinds = ", ".join(f"{k} {n}" for k, n in row.counts.most_common())
+            how = ", ".join(f"{k} {n}" for k, n in row.introduced.most_common())
+            told = "; ".join(row.audiences + [f"via {v}" for v in row.vias])
             out.append(
                 f"| {_cell(row.name)} | {row.total} | {_cell(kinds)} | "
-                f"{_cell('; '.join(row.descriptions))} | "
+                f"{_cell('; '.join(row.descriptions))} | {_cell(how)} | "
+                f"{_cell('; '.join(row.roles))} | {_cell(told)} | "
                 f"{_cell(', '.join(row.cues))} |"
             )
         out.append("")
@@ -143,8 +147,12 @@ def render_markdown(analysis: Analysis) -> str:
     if analysis.contradictions:
         out += ["## Contradictions", ""]
         for k in analysis.contradictions:
+            # Two sources disagreeing is reported news, not the writer contradicting themself.
+            who = " vs ".join(_cell(s.name) for s in k.speakers)
+            label = f"**sources disagree** ({who}) " if k.kind == "disagreement" else ""
             out.append(
-                f"- ({k.score:.2f}, {_cell(k.reason)}) “{_cell(k.a.text)}” ⟂ “{_cell(k.b.text)}”"
+                f"- {label}({k.score:.2f}, {_cell(k.reason)}) “{_cell(k.a.text)}” ⟂ "
+                f"“{_cell(k.b.text)}”"
             )
         out.append("")
     if analysis.warnings:
@@ -213,6 +221,13 @@ def render_text(analysis: Analysis, width: int = 100) -> str:
         lines += ["", f"Check-worthy claims: {len(analysis.claims)}"]
         for c in sorted(analysis.claims, key=lambda c: -c.score)[:5]:
             lines.append(clip(f"  ({c.score:.2f}) {c.span.text}", width))
-    if analysis.contradictions:
-        lines += ["", f"Contradictions: {len(analysis.contradictions)}"]
+    own = [k for k in analysis.contradictions if k.kind != "disagreement"]
+    disagree = [k for k in analysis.contradictions if k.kind == "disagreement"]
+    if own:
+        lines += ["", f"Contradictions: {len(own)}"]
+    if disagree:
+        lines += ["", f"Sources disagree: {len(disagree)}"]
+        for k in disagree:
+            who = " vs ".join(s.name for s in k.speakers)
+            lines.append(clip(f"  {who}: {k.a.text} / {k.b.text}", width))
     return "\n".join(lines) + "\n"

@@ -44,6 +44,14 @@ class SpeakerRow:
     #: How often the writer names the speaker only by a pronoun, description or document.
     resolved: int = 0
     first: int = 0
+    #: How the speaker is named at each quote (``Speaker.introduced``: name, pronoun, role,
+    #: organisation, document, relative, headline), counted.
+    introduced: Counter[str] = field(default_factory=Counter)
+    #: The role phrases, pronouns and documents resolved to this speaker ("the governor").
+    roles: list[str] = field(default_factory=list)
+    #: Whom the speaker told ("Reuters"), and who passed their words on ("via").
+    audiences: list[str] = field(default_factory=list)
+    vias: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -70,6 +78,16 @@ def speaker_table(analysis: Analysis) -> list[SpeakerRow]:
             )
             row.counts[q.kind] += 1
             row.resolved += sp.resolved_from is not None
+            row.introduced[sp.introduced or "name"] += 1
+            extras = (
+                (row.roles, sp.resolved_from.text if sp.resolved_from else None),
+                (row.audiences, sp.audience.name if sp.audience else None),
+                (row.vias, sp.via.name if sp.via else None),
+            )
+            for bucket, value in extras:
+                value = " ".join(value.split()) if value else None
+                if value and value not in bucket:
+                    bucket.append(value)
             if q.cue is not None:
                 row.cues[" ".join(q.cue.text.lower().split())] += 1
             for d in sp.descriptions:

@@ -35,7 +35,14 @@ from dataclasses import dataclass
 from typing import Literal
 
 Kind = Literal["number", "percent", "money", "date", "time", "quantity", "ordinal"]
-Qualifier = Literal["exact", "approx", "min", "max", "range"]
+#: How a figure is hedged: "just 15" exactly, "nearly 40" about, "at least 20" / "more than
+#: 300" at_least, "up to 5,000" at_most, "between 30 and 40" or "hundreds of" range.
+Qualifier = Literal["exactly", "about", "at_least", "at_most", "range"]
+QUALIFIERS: tuple[Qualifier, ...] = ("exactly", "about", "at_least", "at_most", "range")
+#: "about 40" stands for 40 give or take this share (10 %: 36-44).
+ABOUT_TOLERANCE = 0.1
+#: Slack for rounding on every figure ("300,000" vs "301,000"): 2 % of the value.
+ROUNDING_TOLERANCE = 0.02
 
 #: spaCy entity label -> quantity kind.
 ENTITY_KINDS: dict[str, Kind] = {
@@ -57,7 +64,7 @@ class Parsed:
     value: float | None = None
     unit: str | None = None
     normalized: str | None = None
-    qualifier: Qualifier = "exact"
+    qualifier: Qualifier = "exactly"
     high: float | None = None
 
 
@@ -115,6 +122,20 @@ _MAX = re.compile(
     r"as many as|as much as)\b|<=?|≤",
     re.I,
 )
+# "just 15", "only 80": the writer insists on the figure (``exactly``).
+_EXACT = re.compile(r"\b(?:just|only|exactly|precisely|merely|a mere|a total of|a full)\b", re.I)
+# Any of the hedges above, ending a stretch of text ("... said some " -> "some"): what a
+# caller adds to an entity that the entity recogniser cut after its hedge.
+_HEDGE_BEFORE = re.compile(
+    r"(?:^|(?<=[\s(\[\"“']))(?P<hedge>about|around|approximately|roughly|nearly|almost|some|"
+    r"an estimated|estimated|close to|just over|just under|more or less|upwards of|"
+    r"more than|over|above|at least|no fewer than|no less than|exceeding|in excess of|"
+    r"a minimum of|less than|fewer than|under|below|at most|up to|no more than|"
+    r"a maximum of|as many as|as much as|just|only|exactly|precisely|merely|a mere|"
+    r"a total of|a full)\s+$",
+    re.I,
+)
+_HEDGE_AFTER = re.compile(r"^\s+or\s+(?:more|over|above|less|fewer|under)\b", re.I)
 _DIGITS = re.compile(
     r"(?<![\w.])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
     r"(?:\s*/\s*(?P<den>\d+))?"
@@ -211,13 +232,20 @@ def _strip_qualifier(text: str) -> tuple[str, Qualifier]:
     """Remove a leading "about"/"more than"/"up to" (or a trailing "or more") and name it."""
     m = re.search(r"\s+or\s+(more|over|above|less|fewer|under)\s*$", text, re.I)
     if m:
-        tail: Qualifier = "min" if m.group(1).lower() in ("more", "over", "above") else "max"
+        tail: Qualifier = (
+            "at_least" if m.group(1).lower() in ("more", "over", "above") else "at_most"
+        )
         return text[: m.start()].strip(), tail
-    for pattern, name in ((_APPROX, "approx"), (_MIN, "min"), (_MAX, "max")):
+    for pattern, name in (
+        (_APPROX, "about"),
+        (_MIN, "at_least"),
+        (_MAX, "at_most"),
+        (_EXACT, "exactly"),
+    ):
         m = pattern.search(text)
         if m and not text[: m.start()].strip(" ,$€£"):
             return (text[: m.start()] + text[m.end() :]).strip(), name  # type: ignore[return-value]
-    return text.strip(), "exact"
+    return text.strip(), "exactly"
 
 
 def _number_and_rest(text: str) -> tuple[float | None, str]:
@@ -280,8 +308,78 @@ def _parse_range(body: str) -> tuple[float | None, float | None]:
     return (a, b) if a <= b else (None, None)
 
 
+# Vague multiples as ranges (news convention, documented in the README): "dozens" 24-99,
+# "scores" 40-99, "hundreds" 200-999, "thousands" 2,000-9,999, "tens of thousands"
+# 20,000-99,999, "hundreds of thousands" 200,000-999,999, likewise for millions and
+# billions; "several"/"a few"/"some" before a scale word ("several hundred") count as its
+# plural ("hundreds"). The lower end is two of the unit, the upper end just under the
+# next order of magnitude.
+_VAGUE_BASE = {"dozen": 12.0, "score": 20.0, **{k: v for k, v in _SCALES.items() if k in (
+    "hundred", "thousand", "million", "billion")}}  # fmt: skip
+_VAGUE_MULTIPLE = re.compile(
+    r"(?:(?P<tens>tens|hundreds)\s+of\s+)?(?:(?:several|a\s+few|some|many)\s+)?"
+    r"(?P<base>dozen|score|hundred|thousand|million|billion)(?P<plural>s)?(?:\s+of)?",
+    re.I,
+)
+
+
+def vague_range(text: str) -> tuple[float, float] | None:
+    """``(low, high)`` of a vague multiple ("dozens of", "tens of thousands"), else ``None``.
+
+    >>> vague_range("hundreds of"), vague_range("tens of thousands")
+    ((200.0, 999.0), (20000.0, 99999.0))
+    """
+    m = _VAGUE_MULTIPLE.fullmatch(text.strip())
+    if not m:
+        return None
+    several = re.search(r"\b(?:several|few|some|many)\b", m.group(0), re.I)
+    if not (m.group("plural") or several):
+        return None  # "a hundred", "dozen": a number, not a vague amount
+    base = _VAGUE_BASE[m.group("base").lower()]
+    if m.group("tens"):
+        if base < 100:
+            return None  # "tens of dozens" is not news English
+        base *= 10.0 if m.group("tens").lower() == "tens" else 100.0
+    if base == 20.0:  # scores: 40-99
+        return 40.0, 99.0
+    if base == 12.0:  # dozens: 24-99
+        return 24.0, 99.0
+    return 2 * base, 10 * base - 1
+
+
+# Digits that are not an amount: phone numbers ("555-0142", "+44 20 7946 0958"), clock
+# times ("3:30") and digit groups with a leading zero after a dash ("12-04").
+_NOT_AMOUNT = re.compile(
+    r"\+\d[\d\s().-]{6,}|\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}|\d{3}-\d{4}|"
+    r"\d{2,5}(?:[\s.-]\d{2,5}){2,}|\d+\s*-\s*0\d+|\d{1,2}:\d{2}(?::\d{2})?",
+)
+
+
+def is_amount(text: str, after: str = "") -> bool:
+    """Whether an expression the entity recogniser calls a number is an amount at all.
+
+    Not: phone-like digit groups ("555-0142"), clock times ("3:30"), and "one" in "one of
+    the ..." (it picks a member out, it does not count: "one of the victims"). ``after``
+    is the text that follows the expression.
+    """
+    body = text.strip()
+    if _NOT_AMOUNT.fullmatch(body):
+        return False
+    return not (body.lower() in ("one", "1") and re.match(r"\s+of\b", after, re.I))
+
+
 def _plain_number(text: str, kind: Kind) -> Parsed:
     body, qualifier = _strip_qualifier(text)
+    if _NOT_AMOUNT.fullmatch(body.strip()):
+        return Parsed(kind)
+    vague = vague_range(body)
+    if vague is not None:
+        v_low, v_high = vague
+        if qualifier == "at_least":  # "at least hundreds"
+            return Parsed(kind, v_low, None, _fmt(v_low), "at_least")
+        if qualifier == "at_most":
+            return Parsed(kind, v_high, None, _fmt(v_high), "at_most")
+        return Parsed(kind, v_low, None, f"{_fmt(v_low)}/{_fmt(v_high)}", "range", v_high)
     low, high = _parse_range(body) if not re.fullmatch(r"\s*-?\d[\d,.]*\s*", body) else (None, None)
     if low is not None and high is not None:
         return Parsed(kind, low, None, f"{_fmt(low)}/{_fmt(high)}", "range", high)
@@ -655,7 +753,7 @@ def parse_quantity(text: str, kind: str, ref: dt.date | None = None) -> Parsed:
     return _plain_number(text, k)
 
 
-def conflict(a: Parsed, b: Parsed, rel_tol: float = 0.02) -> bool | None:
+def conflict(a: Parsed, b: Parsed, rel_tol: float = ROUNDING_TOLERANCE) -> bool | None:
     """Whether ``a`` and ``b`` cannot both hold; ``None`` if they are not comparable.
 
     Comparable means same kind and unit with both values known. Qualifiers count:
@@ -675,25 +773,47 @@ def conflict(a: Parsed, b: Parsed, rel_tol: float = 0.02) -> bool | None:
             if "W" in na or "W" in nb:
                 return None
             return any(x != y and "X" not in (x, y) for x, y in zip(pa, pb, strict=True))
-    if a.value is None or b.value is None:
+    ia, ib = interval(a, rel_tol), interval(b, rel_tol)
+    if ia is None or ib is None:
         return None
+    return ia[1] < ib[0] or ib[1] < ia[0]
 
-    def interval(p: Parsed) -> tuple[float, float]:
-        v = p.value or 0.0
-        slack = max(abs(v) * rel_tol, 1e-9)
-        if p.qualifier == "range" and p.high is not None:
-            return v - slack, p.high + slack
-        if p.qualifier == "approx":
-            return v * 0.9 - slack, v * 1.1 + slack
-        if p.qualifier == "min":
-            return v - slack, math.inf
-        if p.qualifier == "max":
-            return -math.inf, v + slack
-        return v - slack, v + slack
 
-    lo_a, hi_a = interval(a)
-    lo_b, hi_b = interval(b)
-    return hi_a < lo_b or hi_b < lo_a
+def interval(p: Parsed, rel_tol: float = ROUNDING_TOLERANCE) -> tuple[float, float] | None:
+    """The values ``p`` allows, as a closed interval (``None`` when it has no value).
+
+    ``exactly`` v: [v, v]; ``about`` v: v give or take ``ABOUT_TOLERANCE``; ``at_least`` v:
+    [v, inf); ``at_most`` v: (-inf, v]; ``range``: [value, high]. Every finite end is
+    widened by ``rel_tol`` of the value for rounding. Two figures conflict only when their
+    intervals are disjoint: "at least 40" and 52 do not, "just 15" and 40 do.
+    """
+    if p.value is None:
+        return None
+    v = p.value
+    slack = max(abs(v) * rel_tol, 1e-9)
+    if p.qualifier == "range" and p.high is not None:
+        return v - slack, p.high + max(abs(p.high) * rel_tol, 1e-9)
+    if p.qualifier == "about":
+        lo, hi = sorted((v * (1 - ABOUT_TOLERANCE), v * (1 + ABOUT_TOLERANCE)))
+        return lo - slack, hi + slack
+    if p.qualifier == "at_least":
+        return v - slack, math.inf
+    if p.qualifier == "at_most":
+        return -math.inf, v + slack
+    return v - slack, v + slack
+
+
+def hedge_around(before: str, after: str) -> tuple[str, str]:
+    """The hedge that ends ``before`` and the "or more" that opens ``after``, if any.
+
+    For an entity the recogniser cut short: in "... said some 9,000 families", given
+    ``before`` = "... said " and ``after`` = " families", returns ("some ", ""). The
+    caller parses ``prefix + entity + suffix`` and widens the span by their lengths.
+    """
+    m = _HEDGE_BEFORE.search(before[-40:])
+    prefix = before[-40:][m.start("hedge") :] if m else ""
+    n = _HEDGE_AFTER.match(after)
+    return prefix, n.group(0) if n else ""
 
 
 def parse_ref_date(published: str | None) -> dt.date | None:
@@ -710,12 +830,19 @@ def parse_ref_date(published: str | None) -> dt.date | None:
 
 
 __all__ = [
+    "ABOUT_TOLERANCE",
     "ENTITY_KINDS",
+    "QUALIFIERS",
     "Kind",
     "Parsed",
+    "Qualifier",
     "conflict",
+    "hedge_around",
+    "interval",
+    "is_amount",
     "parse_date",
     "parse_number",
     "parse_quantity",
     "parse_ref_date",
+    "vague_range",
 ]

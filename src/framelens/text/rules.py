@@ -390,16 +390,28 @@ def _quantities(span: SpacySpan, side: Side) -> None:
                 DateExpr(iso if has_calendar else None, weekday, toks, _anchor(ent.root))
             )
         elif ent.label_ in _QUANTITY_LABELS:
+            doc = ent.doc
+            after = doc.text[ent.end_char : span.end_char]
+            if ent.label_ == "CARDINAL" and not quantities.is_amount(ent.text, after):
+                continue  # "one of the", a phone number
+            # A hedge the entity recogniser left out ("just" 15, "some" 9,000, "or more").
+            before, more = quantities.hedge_around(
+                doc.text[span.start_char : ent.start_char], after
+            )
             try:
-                parsed = quantities.parse_quantity(ent.text, ent.label_)
+                parsed = quantities.parse_quantity(before + ent.text + more, ent.label_)
             except ValueError:
                 continue
             if parsed.value is None:
                 continue
+            if before or more:
+                lo, hi = ent.start_char - len(before), ent.end_char + len(more)
+                toks = frozenset(t.i - base for t in span if t.idx < hi and t.idx + len(t) > lo)
             unit, unit_tok = _counted_unit(ent, parsed)
             if not unit:
                 continue
             side.quants.append(Quant(parsed, toks, unit, _anchor(unit_tok)))
+    _missed_counts(span, side)
     # Years and weekdays the entity recogniser missed ("in 2019", "on Tuesday").
     seen = {i for d in side.dates for i in d.tokens}
     for tok in span:
@@ -412,6 +424,53 @@ def _quantities(span: SpacySpan, side: Side) -> None:
             )
         elif re.fullmatch(r"(?:19|20)\d\d", tok.text) and tok.ent_type_ not in _QUANTITY_LABELS:
             side.dates.append(DateExpr(tok.text, None, frozenset({i}), _anchor(tok)))
+
+
+#: Nouns a number before them measures in time or share, not counts ("three days").
+_NOT_COUNTED = {
+    "year", "month", "week", "day", "hour", "minute", "second", "decade", "century", "time",
+    "percent", "cent", "point", "o'clock",
+}  # fmt: skip
+
+
+def _missed_counts(span: SpacySpan, side: Side) -> None:
+    """Counts the small entity model misses or mislabels ("Forty workers" as a DATE,
+    "Between 30 and 40 houses" as a DATE): a number that modifies a noun (``nummod``), with
+    its hedge and the other end of a range, read as a cardinal."""
+    base = span.start
+    taken = {i for q in side.quants for i in q.tokens} | {i for d in side.dates for i in d.tokens}
+    text = span.doc.text
+    for tok in span:
+        if tok.i - base in taken or tok.dep_ != "nummod" or not tok.like_num:
+            continue
+        head = tok.head
+        if head.pos_ != "NOUN" or _lemma(head) in _NOT_COUNTED or head.i < tok.i:
+            continue
+        parts = [tok, *[c for c in tok.subtree if c.i < head.i and c.i >= span.start]]
+        lo = min(t.idx for t in parts)
+        hi = max(t.idx + len(t) for t in parts)
+        before, more = quantities.hedge_around(text[span.start_char : lo], text[hi : span.end_char])
+        lo, hi = lo - len(before), hi + len(more)
+        if not quantities.is_amount(text[lo:hi], text[hi : span.end_char]):
+            continue
+        parsed = quantities.parse_quantity(text[lo:hi], "CARDINAL")
+        if parsed.value is None:
+            continue
+        toks = frozenset(t.i - base for t in span if t.idx < hi and t.idx + len(t) > lo)
+        if toks & taken:
+            continue
+        taken |= toks
+        side.quants.append(Quant(parsed, toks, _lemma(head), _anchor(head)))
+
+
+def np_key(tok: Token, actor_of: dict[int, str] | None) -> str:
+    """A comparable key for the noun phrase headed by ``tok`` (see ``same_speaker``)."""
+    return _np_key(tok, actor_of)
+
+
+def subject_of(verb: Token) -> tuple[Token | None, bool]:
+    """The subject of ``verb`` (up xcomp/conj chains) and whether the verb is passive."""
+    return _subject(verb)
 
 
 def _stances(

@@ -1,0 +1,119 @@
+"""Speaker accuracy of the ``quotes`` analyzer on the team's attribution test set.
+
+``framelens eval attribution --data tests/data/attribution``
+
+The set (``articles.jsonl``) holds short news-style articles the team wrote, one JSON
+object a line: ``id``, ``patterns`` (the issue-15 attribution patterns it covers: role
+nouns, organisations as "it"/"the group", "told Reuters", places, middlemen, social media,
+headline/dateline/byline/caption), ``text`` and ``quotes``: for each gold quote a piece of
+its ``content`` (a substring of the text), the ``speaker``'s name and, where there is one,
+the ``audience`` and ``via``.
+
+A gold quote is *found* when a predicted direct, mixed or indirect quote's content holds
+its piece (or the piece holds the content); its speaker is *correct* when the predicted
+``speaker.name`` and the gold name, case-folded, are equal or one holds the other. It is a
+regression guard, not a tuning target. Scores: ``speaker_accuracy`` (correct / gold
+quotes), ``found`` (found / gold quotes), and for the quotes with a gold audience or via,
+``audience_accuracy`` and ``via_accuracy``; ``by_pattern`` gives speaker accuracy per
+pattern.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from ..errors import NotFound
+from ..model import Analysis, Article, Quote
+from .base import EvalRequest, task
+
+KINDS = ("direct", "mixed", "indirect")
+
+
+def read_set(folder: Path) -> list[dict[str, Any]]:
+    path = folder / "articles.jsonl" if folder.is_dir() else folder
+    if not path.is_file():
+        raise NotFound(
+            f"{str(path)!r} not found",
+            fix="pass --data with the folder that holds articles.jsonl (tests/data/attribution)",
+            value=str(path),
+        )
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def _same(a: str | None, b: str) -> bool:
+    if not a:
+        return False
+    x, y = a.casefold().strip(), b.casefold().strip()
+    return x == y or x in y or y in x
+
+
+def _find(quotes: list[Quote], text: str, piece: str) -> Quote | None:
+    at = text.find(piece)
+    if at < 0:
+        return None
+    lo, hi = at, at + len(piece)
+    best: tuple[float, Quote] | None = None
+    for q in quotes:
+        c = q.content
+        shared = min(hi, c.end) - max(lo, c.start)
+        if q.kind in KINDS and shared > 0:
+            # Dice overlap: the quote whose content is closest to the gold piece.
+            dice = 2 * shared / (hi - lo + c.end - c.start)
+            if best is None or dice > best[0]:
+                best = (dice, q)
+    return best[1] if best else None
+
+
+def score(items: list[tuple[dict[str, Any], Analysis | None]]) -> dict[str, Any]:
+    tally: Counter[str] = Counter()
+    by_pattern: dict[str, Counter[str]] = {}
+    misses: list[str] = []
+    for art, analysis in items:
+        quotes = list(analysis.quotes) if analysis is not None else []
+        for gold in art["quotes"]:
+            q = _find(quotes, art["text"], gold["content"])
+            sp = q.speaker if q is not None else None
+            ok = sp is not None and _same(sp.name, gold["speaker"])
+            tally["gold"] += 1
+            tally["found"] += q is not None
+            tally["correct"] += ok
+            if not ok:
+                misses.append(f"{art['id']}: {gold['speaker']!r} <- {sp.name if sp else None!r}")
+            for key in ("audience", "via"):
+                if key in gold:
+                    tally[f"{key}_gold"] += 1
+                    got = getattr(sp, key, None) if sp is not None else None
+                    tally[f"{key}_ok"] += bool(got is not None and _same(got.name, gold[key]))
+            for p in art.get("patterns", []):
+                c = by_pattern.setdefault(str(p), Counter())
+                c["gold"] += 1
+                c["correct"] += ok
+
+    def ratio(a: int, b: int) -> float:
+        return round(a / b, 4) if b else 0.0
+
+    return {
+        "speaker_accuracy": ratio(tally["correct"], tally["gold"]),
+        "found": ratio(tally["found"], tally["gold"]),
+        "audience_accuracy": ratio(tally["audience_ok"], tally["audience_gold"]),
+        "via_accuracy": ratio(tally["via_ok"], tally["via_gold"]),
+        "quotes": tally["gold"],
+        "articles": len(items),
+        "by_pattern": {p: ratio(c["correct"], c["gold"]) for p, c in sorted(by_pattern.items())},
+        "misses": "; ".join(misses) if misses else "none",
+    }
+
+
+@task("attribution", dataset="attribution")
+def evaluate(req: EvalRequest) -> dict[str, Any]:
+    """Speaker accuracy on the team's attribution set (see the module docstring)."""
+    from ..pipeline import Pipeline
+
+    arts = read_set(req.data)[: req.limit] if req.limit else read_set(req.data)
+    pipe = Pipeline("quotes", req.settings)
+    articles = [Article(text=a["text"], source=a["id"], lang="en") for a in arts]
+    results = [r if isinstance(r, Analysis) else None for r in pipe.analyze_many(articles)]
+    return score(list(zip(arts, results, strict=True)))

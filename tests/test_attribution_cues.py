@@ -1,0 +1,94 @@
+"""quotes: issue 15 round 2 — cues with a prepositional or plain object, ages and outlets as
+speakers, on sentences written for these tests (names, outlets and places are invented)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from framelens import Pipeline
+from framelens.model import Analysis, Article, Quote, iter_spans
+
+Run = Callable[[str], Analysis]
+
+
+@pytest.fixture(scope="module")
+def run() -> Run:
+    pipe = Pipeline("quotes")
+
+    def analyze(text: str) -> Analysis:
+        analysis = pipe.analyze(Article(text=text, lang="en"))
+        for span in iter_spans(analysis):
+            assert text[span.start : span.end] == span.text
+        return analysis
+
+    return analyze
+
+
+def quote_with(analysis: Analysis, piece: str) -> Quote:
+    found = [q for q in analysis.quotes if piece in q.content.text and q.kind != "scare"]
+    assert found, [q.content.text for q in analysis.quotes]
+    return min(found, key=lambda q: len(q.content.text))
+
+
+def test_called_for_an_object(run: Run) -> None:
+    q = quote_with(run("Senator Ana Ruiz called for a full audit of the county budget."), "audit")
+    assert q.kind == "indirect"
+    assert q.content.text == "a full audit of the county budget"
+    assert q.cue is not None and q.cue.text == "called"
+    assert q.speaker is not None and q.speaker.name == "Ana Ruiz"
+
+
+def test_called_on_someone_to_act(run: Run) -> None:
+    q = quote_with(run("Tomas Kell called on the council to delay the vote."), "council")
+    assert q.content.text == "the council to delay the vote"
+    assert q.speaker is not None and q.speaker.name == "Tomas Kell"
+
+
+def test_pointed_to(run: Run) -> None:
+    q = quote_with(run("Mayor Lina Dorr pointed to the falling crime figures."), "crime")
+    assert q.content.text == "the falling crime figures"
+    assert q.speaker is not None and q.speaker.name == "Lina Dorr"
+
+
+def test_a_pronoun_object_is_not_content(run: Run) -> None:
+    a = run("Tomas Kell called for it.")
+    assert not [q for q in a.quotes if q.kind == "indirect"]
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        ("The union discussed the new contract on Friday.", "the new contract"),
+        ("Ana Ruiz supported the school levy.", "the school levy"),
+        ("Tomas Kell attacked the budget plan.", "the budget plan"),
+    ],
+)
+def test_object_cues(run: Run, text: str, content: str) -> None:
+    q = quote_with(run(text), content)
+    assert q.kind == "indirect" and q.content.text == content
+    assert q.speaker is not None
+
+
+def test_an_age_speaks(run: Run) -> None:
+    a = run(
+        "Jorvan Pell took the stage on Monday. “We will win this county and then the state,”"
+        " the 52-year-old said."
+    )
+    sp = quote_with(a, "We will win").speaker
+    assert sp is not None and sp.span is not None and sp.span.text == "the 52-year-old"
+
+
+def test_a_date_still_does_not_speak(run: Run) -> None:
+    a = run("“We will win this county and then the state,” Monday said.")
+    assert quote_with(a, "We will win").speaker is None
+
+
+def test_an_outlet_taken_for_a_place_reports(run: Run) -> None:
+    a = run(
+        "The county vote was covered in Politico on Tuesday.\n\n"
+        "As Politico reported, “the turnout was the highest in twenty years.”"
+    )
+    sp = quote_with(a, "turnout").speaker
+    assert sp is not None and sp.name == "Politico"

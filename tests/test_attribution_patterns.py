@@ -1,0 +1,254 @@
+"""quotes: the attribution patterns 1-7 of issue 15, on sentences written for these tests.
+
+Names, outlets and places are invented. Each test asserts who speaks (``speaker.name``), how
+the text named them (``introduced``, ``resolved_from``) and, where there is one, the
+``audience`` told or the middleman (``via``) who passed the words on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from framelens import Pipeline
+from framelens.eval.attribution import read_set, score
+from framelens.model import Analysis, Article, Quote, iter_spans
+from framelens.reports import render
+from framelens.reports.summaries import speaker_table
+
+Run = Callable[[str], Analysis]
+SET = Path(__file__).resolve().parent / "data" / "attribution"
+
+
+@pytest.fixture(scope="module")
+def pipe() -> Pipeline:
+    return Pipeline("quotes")
+
+
+@pytest.fixture(scope="module")
+def run(pipe: Pipeline) -> Run:
+    def analyze(text: str) -> Analysis:
+        analysis = pipe.analyze(Article(text=text, lang="en"))
+        for span in iter_spans(analysis):
+            assert text[span.start : span.end] == span.text
+        return analysis
+
+    return analyze
+
+
+def quote_with(analysis: Analysis, piece: str) -> Quote:
+    found = [q for q in analysis.quotes if piece in q.content.text and q.kind != "scare"]
+    assert found, [q.content.text for q in analysis.quotes]
+    return min(found, key=lambda q: len(q.content.text))
+
+
+# ---- 1. a role noun resolved to the name the text gave that role ----
+
+
+def test_role_from_a_title_before_the_name(run: Run) -> None:
+    a = run("Gov. Ana Ruiz signed the budget on Monday.\n\nThe governor said the cuts hurt.")
+    sp = quote_with(a, "the cuts hurt").speaker
+    assert sp is not None and sp.name == "Ana Ruiz"
+    assert sp.resolved_from is not None and sp.resolved_from.text == "The governor"
+    assert sp.introduced == "role"
+
+
+def test_role_from_an_appositive(run: Run) -> None:
+    a = run(
+        "Peter Holm, the country's finance minister, presented the plan.\n\n"
+        '"We cannot borrow our way out," the minister added.'
+    )
+    sp = quote_with(a, "We cannot borrow").speaker
+    assert sp is not None and sp.name == "Peter Holm" and sp.introduced == "role"
+
+
+def test_role_of_an_organisation_and_said_in_a_statement(run: Run) -> None:
+    a = run(
+        "The European Commission opened an inquiry into Brenco.\n\n"
+        "The commission said in a statement that the firm had hidden its fees."
+    )
+    q = quote_with(a, "the firm had hidden its fees")
+    assert q.cue is not None and q.cue.text == "said"
+    assert q.speaker is not None and q.speaker.name == "European Commission"
+
+
+def test_the_agency_is_the_dateline_agency(run: Run) -> None:
+    a = run("MOSCOW, Dec 7 (TASS) - Russia will double its grain exports, the agency reported.")
+    sp = quote_with(a, "grain exports").speaker
+    assert sp is not None and sp.name == "TASS"
+    assert sp.resolved_from is not None and sp.resolved_from.text == "the agency"
+
+
+def test_a_role_named_only_later_stays_unresolved(run: Run) -> None:
+    a = run("The minister added that trains would run hourly. Minister Juma Ali spoke first.")
+    sp = quote_with(a, "trains would run").speaker
+    assert sp is not None and sp.name != "Juma Ali"
+
+
+# ---- 2. organisations as "it", "the group", "the statement" ----
+
+
+def test_organisation_as_it_and_the_group(run: Run) -> None:
+    a = run(
+        "The Harbour Trust said on Tuesday that it would sue.\n\n"
+        "The group said the permits were illegal. It added that talks had failed."
+    )
+    group = quote_with(a, "the permits were illegal").speaker
+    it = quote_with(a, "talks had failed").speaker
+    assert group is not None and group.name == "Harbour Trust"
+    assert group.introduced == "organisation"
+    assert it is not None and it.name == "Harbour Trust" and it.introduced == "pronoun"
+
+
+def test_the_statement_speaks_for_its_organisation(run: Run) -> None:
+    a = run(
+        "Greenpeace condemned the drilling licence.\n\n"
+        "The statement said the licence ignored the fisheries."
+    )
+    sp = quote_with(a, "ignored the fisheries").speaker
+    assert sp is not None and sp.name == "Greenpeace" and sp.introduced == "document"
+
+
+# ---- 3. "she told Reuters": the antecedent speaks, the outlet is the audience ----
+
+
+def test_told_an_outlet(run: Run) -> None:
+    a = run("Maria Lenz runs the clinic.\n\nShe told Reuters that supplies were running out.")
+    sp = quote_with(a, "supplies were running out").speaker
+    assert sp is not None and sp.name == "Maria Lenz"
+    assert sp.resolved_from is not None and sp.resolved_from.text == "She"
+    assert sp.audience is not None and sp.audience.name == "Reuters"
+
+
+def test_said_in_an_interview_with(run: Run) -> None:
+    a = run("John Carter said in an interview with the BBC that the strike would go on.")
+    sp = quote_with(a, "the strike would go on").speaker
+    assert sp is not None and sp.name == "John Carter"
+    assert sp.audience is not None and "BBC" in sp.audience.name
+
+
+# ---- 4. places, neighbourhoods and dates never speak ----
+
+
+def test_a_state_speaks_as_its_government(run: Run) -> None:
+    a = run("Syria said the air strikes were illegal.")
+    sp = quote_with(a, "air strikes were illegal").speaker
+    assert sp is not None and sp.name == "Syria"
+
+
+def test_a_pronoun_after_a_place_is_the_person(run: Run) -> None:
+    a = run(
+        "Omar Haddad teaches at a school in Aleppo.\n\n"
+        'In Aleppo, families sleep in basements. "We have nowhere to go," he said.'
+    )
+    sp = quote_with(a, "nowhere to go").speaker
+    assert sp is not None and sp.name == "Omar Haddad"
+
+
+def test_a_name_in_a_district_context_is_not_an_antecedent(run: Run) -> None:
+    a = run("Shells fell on the al-Karm district overnight. He said the hospital was full.")
+    sp = quote_with(a, "the hospital was full").speaker
+    assert sp is None or "Karm" not in sp.name
+
+
+# ---- 5. middlemen: X quotes Y, X cited Y who said, a statement carried by Z ----
+
+
+def test_quotes_y_as_saying(run: Run) -> None:
+    a = run("The Daily Courier quotes Paul Hart as saying that the bridge is unsafe.")
+    sp = quote_with(a, "the bridge is unsafe").speaker
+    assert sp is not None and sp.name == "Paul Hart"
+    assert sp.via is not None and "Daily Courier" in sp.via.name
+
+
+def test_cited_y_who_said(run: Run) -> None:
+    a = run("The Daily Courier cited Juma Ali, who said the port would reopen.")
+    sp = quote_with(a, "the port would reopen").speaker
+    assert sp is not None and sp.name == "Juma Ali"
+    assert sp.via is not None and "Daily Courier" in sp.via.name
+
+
+def test_statement_carried_by(run: Run) -> None:
+    a = run("Juma Ali said in a statement carried by the Daily Courier that the port reopens.")
+    sp = quote_with(a, "the port reopens").speaker
+    assert sp is not None and sp.name == "Juma Ali"
+    assert sp.via is not None and "Daily Courier" in sp.via.name
+
+
+def test_according_to_a_statement_from(run: Run) -> None:
+    a = run("Brenco rejected it.\n\nAccording to a statement from Brenco, fees were lawful.")
+    sp = quote_with(a, "fees were lawful").speaker
+    assert sp is not None and sp.name == "Brenco"
+
+
+# ---- 6. social media ----
+
+
+def test_social_media_cues(run: Run) -> None:
+    a = run(
+        "Senator Lee Park tweeted that the vote had been rigged. "
+        "Park later wrote on Facebook that she would appeal. "
+        '"The deal is dead," Elena Marsh said on Twitter.'
+    )
+    tweet = quote_with(a, "the vote had been rigged")
+    assert tweet.cue is not None and tweet.cue.text == "tweeted"
+    assert tweet.speaker is not None and tweet.speaker.name == "Lee Park"
+    fb = quote_with(a, "she would appeal").speaker
+    assert fb is not None and fb.name == "Lee Park"
+    tw = quote_with(a, "The deal is dead").speaker
+    assert tw is not None and tw.name == "Elena Marsh"
+
+
+# ---- 7. headline, dateline, byline and caption are not the body ----
+
+
+def test_byline_and_caption_are_not_antecedents(run: Run) -> None:
+    a = run(
+        "By Sarah Jones\n\nPhoto: Anna Weber at the rally.\n\n"
+        "Tom Reed, the mayor, opened the library. She said books were for everyone."
+    )
+    sp = quote_with(a, "books were for everyone").speaker
+    assert sp is None or sp.name not in ("Sarah Jones", "Anna Weber")
+
+
+def test_headline_quote_does_not_run_into_the_body(run: Run) -> None:
+    a = run(
+        "'We will not back down,' says Carter\n\n"
+        '"The harvest was poor this year and prices rose."\n\nMore follows.'
+    )
+    head = quote_with(a, "We will not back down").speaker
+    assert head is not None and head.introduced == "headline"
+    body = quote_with(a, "The harvest was poor").speaker
+    assert body is None
+
+
+# ---- the report's quotes table ----
+
+
+def test_quotes_table_shows_roles_and_audience(run: Run) -> None:
+    a = run(
+        "Gov. Ana Ruiz signed the budget.\n\nThe governor told Reuters that the cuts hurt. "
+        "Ruiz said taxes would not rise."
+    )
+    rows = speaker_table(a)
+    row = next(r for r in rows if r.name == "Ana Ruiz")
+    assert "The governor" in row.roles and "Reuters" in row.audiences
+    assert row.introduced["role"] >= 1
+    md = render(a, "md")
+    assert "The governor" in md and "Reuters" in md
+
+
+# ---- the attribution set: a regression guard ----
+
+
+def test_attribution_set_speaker_accuracy(pipe: Pipeline) -> None:
+    arts = read_set(SET)
+    assert len(arts) >= 20
+    covered = {p for a in arts for p in a["patterns"]}
+    assert covered >= set(range(1, 8))
+    analyses = [pipe.analyze(Article(text=a["text"], lang="en")) for a in arts]
+    out = score(list(zip(arts, analyses, strict=True)))
+    assert out["speaker_accuracy"] >= 0.85, out["misses"]
+    assert out["audience_accuracy"] >= 0.8 and out["via_accuracy"] >= 0.6
