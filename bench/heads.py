@@ -30,8 +30,8 @@ from framelens import Pipeline, load_settings
 from framelens.analyzers import claims as C
 from framelens.analyzers import techniques as T
 from framelens.config import find_datasets_dir
-from framelens.evidence import nli as N
 from framelens.nlp import heads
+from framelens.nlp import nli as N
 from framelens.nlp import sentiment as S
 
 OPSET = 20

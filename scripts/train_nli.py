@@ -12,7 +12,7 @@ Data:
   modifier deleted (entailment); the shortened copy against the full sentence and two
   sentences of one article (neutral). Nothing of these texts is stored in the model.
 
-Model: an MLP over ``framelens.evidence.nli.FEATURE_NAMES`` (MiniLM features + rule
+Model: an MLP over ``framelens.nlp.nli.FEATURE_NAMES`` (MiniLM features + rule
 flags), chosen by SICK TRIAL accuracy and the macro-F1 on the synthetic dev pairs and
 ``tests/data/news_nli_dev.jsonl``. Writes ``model.npz`` (float16 weights) and
 ``model.json``; prints the dev figures that go into MODEL_CARD.md.
@@ -34,8 +34,8 @@ from typing import Any
 
 import numpy as np
 
-from framelens.evidence.nli import FEATURE_NAMES, LABELS, Statement, pair_features
 from framelens.nlp import get_embedder, load_nlp
+from framelens.nlp.nli import FEATURE_NAMES, LABELS, Statement, pair_features
 from framelens.text.rules import lexicon, make_side
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -18,8 +18,7 @@ import pytest
 
 from framelens.analyzers import claims, techniques
 from framelens.errors import ModelError
-from framelens.evidence import nli
-from framelens.nlp import heads, sentiment
+from framelens.nlp import heads, nli, sentiment
 from framelens.nlp.features import SentenceFeatures
 
 RNG_SEED = 16

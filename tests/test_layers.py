@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 
 import framelens
-from framelens.analyzers import analyzers
 from framelens.errors import ConfigError
+from framelens.pipeline import analyzer_registry as analyzers
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = Path(framelens.__file__).resolve().parent
@@ -239,21 +239,23 @@ def fake_package(root: Path, extra: dict[str, str] | None = None) -> None:
     files = {
         # Downward imports, allowed.
         "cli/main.py": f"import {FAKE}.web\nimport {FAKE}.batch\nimport {FAKE}.errors\n",
-        "pipeline/run.py": f"import {FAKE}.analyzers.quotes\nimport {FAKE}.text.syntax\n",
         "analyzers/quotes.py": f"import {FAKE}.text.syntax\nimport {FAKE}.context\n",
         "evidence/verify.py": f"import {FAKE}.text.rules\nimport {FAKE}.corpus\n",
         "text/syntax.py": f"import {FAKE}.context\n",
         "text/rules.py": f"from {FAKE}.text import syntax\n",
         "evidence/index.py": "",
-        "evidence/nli.py": "",
-        "evidence/article.py": "",
-        # The crossings the independence contract names, so that none is unmatched.
-        "analyzers/contradictions.py": (
-            f"def run():\n    import {FAKE}.evidence.nli\n    import {FAKE}.evidence.article\n"
+        # What both use lives below them: the NLI head in nlp/, the Analyzer base in
+        # analyzer/ (a module in framelens; a package here), the verdicts analyzer in
+        # evidence/.
+        "nlp/nli.py": f"import {FAKE}.text.rules\n",
+        "analyzer/__init__.py": f"import {FAKE}.context\nimport {FAKE}.registry\n",
+        "analyzers/contradictions.py": f"import {FAKE}.nlp.nli\nimport {FAKE}.analyzer\n",
+        "evidence/verdicts.py": (
+            f"import {FAKE}.nlp.nli\nimport {FAKE}.analyzer\nimport {FAKE}.evidence.index\n"
         ),
-        "analyzers/verdicts.py": (
-            f"def run():\n    import {FAKE}.evidence.index\n    import {FAKE}.evidence.nli\n"
-            f"    import {FAKE}.evidence.article\n    import {FAKE}.evidence.verify\n"
+        "pipeline/run.py": (
+            f"import {FAKE}.analyzers.quotes\nimport {FAKE}.evidence.verdicts\n"
+            f"import {FAKE}.text.syntax\n"
         ),
     }
     files.update(extra or {})
@@ -273,8 +275,15 @@ def fake_package(root: Path, extra: dict[str, str] | None = None) -> None:
         ({"nlp/features.py": f"from {FAKE}.analyzers import quotes\n"}, "nlp.features"),
         # Sideways: evidence imports an analyzer.
         ({"evidence/verify.py": f"import {FAKE}.analyzers.quotes\n"}, "evidence.verify"),
-        # Sideways, and not one of the named crossings.
+        # Sideways: an analyzer imports evidence.
         ({"analyzers/quotes.py": f"import {FAKE}.evidence.index\n"}, "analyzers.quotes"),
+        # Sideways, even inside a function (the crossings issue 16 removed).
+        (
+            {"analyzers/contradictions.py": f"def run():\n    import {FAKE}.evidence.index\n"},
+            "analyzers.contradictions",
+        ),
+        # Upward: the analyzer base imports an analyzer.
+        ({"analyzer/__init__.py": f"import {FAKE}.analyzers.quotes\n"}, "analyzer"),
         # A top-level module no layer names.
         ({"stray.py": ""}, "stray"),
     ],
@@ -299,7 +308,7 @@ def test_analyzer_docstrings_name_their_version() -> None:
     assert "quotes" in names
     for name in names:
         cls = analyzers.get(name)
-        if not cls.__module__.startswith("framelens.analyzers."):
+        if not cls.__module__.startswith(("framelens.analyzers.", "framelens.evidence.")):
             continue  # an installed plugin
         doc = sys.modules[cls.__module__].__doc__ or ""
         m = re.match(r"(\w+) v(\d+):", doc)
@@ -365,3 +374,29 @@ def test_registry_knows_no_client_and_loads_entry_points_once(
     with pytest.raises(ConfigError) as info:
         faulty.names()
     assert "'bad' (plugin_pkg:bad) failed to load" in info.value.message
+
+
+def test_builtin_analyzers_register_in_the_same_order_wherever_they_live() -> None:
+    """``verdicts`` lives with the evidence service, yet the pipeline's registry (and so
+    ``framelens analyzers`` and the default pipeline) lists it where it always was: last."""
+    code = (
+        "from framelens.pipeline import analyzer_registry as r\n"
+        "print(','.join(r.names()))\n"
+        "print(r.get('verdicts').__module__)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr
+    names, module = proc.stdout.split()
+    assert names.split(",")[:8] == [
+        "actors",
+        "claims",
+        "contradictions",
+        "portrayal",
+        "quotes",
+        "relations",
+        "techniques",
+        "verdicts",
+    ]
+    assert module == "framelens.evidence.verdicts"

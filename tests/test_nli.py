@@ -12,7 +12,8 @@ from framelens import load_settings
 from framelens.config import find_datasets_dir
 from framelens.errors import ModelError
 from framelens.eval import EvalRequest, run_eval
-from framelens.evidence.nli import (
+from framelens.nlp import load_nlp
+from framelens.nlp.nli import (
     FEATURE_NAMES,
     LABELS,
     BundledNLI,
@@ -21,7 +22,6 @@ from framelens.evidence.nli import (
     load_nli,
     statements,
 )
-from framelens.nlp import load_nlp
 from framelens.text.rules import RuleHit, Side, check_rules, make_side
 
 from .conftest import DATA
@@ -92,7 +92,7 @@ def test_numbers_use_the_hedge_of_each_figure() -> None:
 
 def test_verdict_judgement_reads_the_hedge() -> None:
     """The verdicts' judge: a hedged claim is refuted only by evidence outside its range."""
-    from framelens.evidence.nli import judge, load_nli, statements
+    from framelens.nlp.nli import judge, load_nli, statements
 
     evidence = "Emergency services said 52 people were killed in the floods in the Tarn delta."
     claims = [
@@ -534,7 +534,7 @@ def test_cross_encoder_from_a_local_folder(tmp_path: Path) -> None:
     pytest.importorskip("sentence_transformers", reason="needs sentence-transformers")
     from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
 
-    from framelens.evidence.nli import CrossEncoderNLI
+    from framelens.nlp.nli import CrossEncoderNLI
 
     tok_file = Path(__file__).resolve().parents[1] / "src/framelens/resources/minilm/tokenizer.json"
     tokenizer = BertTokenizerFast(tokenizer_file=str(tok_file))

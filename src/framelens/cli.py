@@ -342,7 +342,8 @@ def errors_cmd(
 @app.command("analyzers")
 def list_analyzers() -> None:
     """List the registered analyzers with their versions, needs and outputs."""
-    from .analyzers import analyzers as reg
+    # The pipeline's registry: the built-in analyzers and the evidence service's verdicts.
+    from .pipeline import analyzer_registry as reg
 
     for name in reg.names():
         cls = reg.get(name)

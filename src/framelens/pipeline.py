@@ -17,12 +17,15 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
-# Importing the package registers every built-in analyzer.
+# Importing the package registers every built-in analyzer; the evidence service's
+# ``verdicts`` analyzer registers after them (isort keeps ``.analyzers`` before ``.evidence``),
+# so the registry lists them in the same order as when all lived in ``framelens.analyzers``.
 from .analyzers import Analyzer
 from .analyzers import analyzers as analyzer_registry
 from .config import Settings, load_settings
 from .context import Context
 from .errors import ConfigError, Errors, FramelensError
+from .evidence import verdicts as _verdicts  # noqa: F401  (registers "verdicts")
 from .ingest import make_article
 from .model import Actor, Analysis, Article, Claim, Failure
 from .nlp import get_embedder, load_nlp, model_id

@@ -1,8 +1,9 @@
 """A registry: plugins of one kind by name, with no knowledge of who uses it.
 
 Each client package owns its registry and its built-in plugins register themselves with
-the ``register`` decorator when their module is imported: ``framelens.analyzers.base``
-holds the analyzers (``framelens.analyzers`` imports every built-in analyzer),
+the ``register`` decorator when their module is imported: ``framelens.analyzer``
+holds the analyzers (``framelens.analyzers`` imports every built-in analyzer but
+``verdicts``, which ``framelens.pipeline`` imports from ``framelens.evidence``),
 ``framelens.compare.dimensions`` the comparison dimensions and ``framelens.eval`` the
 eval tasks. Code that needs a kind complete imports the package that defines it.
 

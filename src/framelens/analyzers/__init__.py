@@ -1,13 +1,16 @@
 """Built-in analyzers: every module in this package registers its analyzers on import.
 
-``Context`` (from ``framelens.context``) is re-exported for analyzer authors.
+``Analyzer`` and the ``analyzers`` registry (from ``framelens.analyzer``) and ``Context``
+(from ``framelens.context``) are re-exported for analyzer authors. The ``verdicts``
+analyzer lives with the evidence service (``framelens.evidence.verdicts``); the pipeline
+imports it after this package, so it registers last.
 """
 
 import importlib
 import pkgutil
 
+from ..analyzer import Analyzer, analyzers
 from ..context import Context
-from .base import Analyzer, analyzers
 
 
 def _import_all() -> None:

@@ -1,4 +1,4 @@
-"""Claims v2: which statements of an article are check-worthy factual claims.
+"""Claims v3: which statements of an article are check-worthy factual claims.
 
 Each spaCy sentence (cut again at line breaks, so a headline glued to the first
 sentence is its own statement) gets a score in [0, 1] from a model trained on

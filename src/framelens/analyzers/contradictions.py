@@ -1,4 +1,4 @@
-"""Contradictions v2: pairs of the article's own claims that cannot both be true.
+"""Contradictions v3: pairs of the article's own claims that cannot both be true.
 
 Candidates are pairs of claims about the same actors (a shared actor id from the
 ``actors`` analyzer and similar MiniLM embeddings, read from the shared per-article
@@ -37,6 +37,8 @@ import numpy as np
 from ..config import Settings
 from ..context import Context
 from ..model import Claim, Contradiction, ContradictionSpeaker, Quote, Span
+from ..nlp.claim_statements import actor_tokens, claim_statements
+from ..nlp.nli import ensure_tokens, load_nli
 from ..text.rules import same_speaker
 from .base import Analyzer, analyzers
 
@@ -311,13 +313,9 @@ class ContradictionsAnalyzer(Analyzer):
 
     def __init__(self, settings: Settings):
         super().__init__(settings)
-        from ..evidence.nli import load_nli
-
         self.model = load_nli(settings.nli_model)
 
     def run(self, ctx: Context) -> None:
-        from ..evidence.article import actor_tokens, claim_statements
-        from ..evidence.nli import ensure_tokens
         from ..text.rules import check_rules, make_side
 
         claims = ctx.analysis.claims

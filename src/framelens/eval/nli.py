@@ -86,7 +86,7 @@ def read_news(path: Path) -> list[tuple[str, str, str]]:
 
 def scores(gold: list[str], pred: list[str]) -> dict[str, Any]:
     """Accuracy, macro-F1 and per-class F1 over entailment / neutral / contradiction."""
-    from ..evidence.nli import LABELS
+    from ..nlp.nli import LABELS
 
     per = {}
     for lab in LABELS:
@@ -104,7 +104,7 @@ def scores(gold: list[str], pred: list[str]) -> dict[str, Any]:
 
 @task("nli", dataset="nli")
 def eval_nli(request: EvalRequest) -> dict[str, Any]:
-    from ..evidence.nli import LABELS, judge, load_nli, statements
+    from ..nlp.nli import LABELS, judge, load_nli, statements
 
     split = request.split.lower()
     if split in NEWS_SPLITS:

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..model import Claim, Passage, Span, Verdict
+from ..nlp.nli import Judgement, NLIModel, Statement, judge
 from ..text.rules import make_side
 from .index import EvidenceIndex, Hit
-from .nli import Judgement, NLIModel, Statement, judge
 
 TOP_K = 3
 #: Below this confidence a supports/refutes judgement is reported as not-enough-info.

@@ -12,9 +12,11 @@ pipeline accepts fields of list items of ``actors`` and ``claims``).
 
 from __future__ import annotations
 
+from ..analyzer import Analyzer, analyzers
 from ..config import Settings
 from ..context import Context
-from .base import Analyzer, analyzers
+from ..nlp.claim_statements import claim_statements
+from ..nlp.nli import load_nli
 
 
 def evidence_collections(settings: Settings) -> list[str]:
@@ -39,8 +41,8 @@ class VerdictsAnalyzer(Analyzer):
         self.index = None
         self.model = None
         if self.collections:
-            from ..evidence.index import EvidenceIndex
-            from ..evidence.nli import load_nli
+            # The store (SQLAlchemy) loads only when collections are named.
+            from .index import EvidenceIndex
 
             self.index = EvidenceIndex(settings.db_url, settings)
             self.index.require(self.collections)
@@ -50,8 +52,7 @@ class VerdictsAnalyzer(Analyzer):
         claims = ctx.analysis.claims
         if self.index is None or self.model is None or not claims:
             return
-        from ..evidence.article import claim_statements
-        from ..evidence.verify import verify
+        from .verify import verify
 
         hypotheses = claim_statements(ctx, claims)
         results = verify(

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..model import Claim
-from ..nlp.embedder import TokenFeatures
-from ..nlp.features import SentenceFeatures, sentence_features
 from ..text.rules import make_side
+from .embedder import TokenFeatures
+from .features import SentenceFeatures, sentence_features
 from .nli import Statement, statements
 
 if TYPE_CHECKING:

@@ -30,9 +30,9 @@ from typing import Any, Protocol
 import numpy as np
 
 from ..errors import ModelError
-from ..nlp.embedder import TokenFeatures
-from ..nlp.heads import ReluMLP, load_weights, one_blas_thread
 from ..text.rules import RULES, Side, check_rules, make_side, rule_flags
+from .embedder import TokenFeatures
+from .heads import ReluMLP, load_weights, one_blas_thread
 
 LABELS = ("entailment", "neutral", "contradiction")
 RESOURCE = "nli"
@@ -70,7 +70,7 @@ class NLIModel(Protocol):
 
 def statements(texts: Sequence[str], spacy_model: str = "") -> list[Statement]:
     """Parse ``texts`` (premises or hypotheses outside an article) into ``Statement``s."""
-    from ..nlp import load_nlp
+    from . import load_nlp
 
     nlp = load_nlp(spacy_model)
     return [Statement(t, make_side(doc[:])) for t, doc in zip(texts, nlp.pipe(texts), strict=True)]
@@ -78,7 +78,7 @@ def statements(texts: Sequence[str], spacy_model: str = "") -> list[Statement]:
 
 def ensure_tokens(items: Sequence[Statement], embedder: str = "minilm-int8") -> None:
     """Fill in MiniLM wordpiece vectors where missing, in one batch."""
-    from ..nlp import get_embedder
+    from . import get_embedder
 
     todo = [s for s in items if s.tokens is None]
     if not todo:
