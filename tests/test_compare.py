@@ -408,3 +408,48 @@ def test_stored_vectors_let_a_stored_story_compare_without_the_model(
     store.save_text_vectors(cached.name, {"k": direct[1].tobytes()})
     assert store.get_text_vectors(["k"], cached.name)["k"] == direct[0].tobytes()
     store.engine.dispose()
+
+
+def test_ingest_stores_the_vectors_compare_reads_unless_told_not_to(tmp_path: Path) -> None:
+    import sqlalchemy as sa
+    from typer.testing import CliRunner
+
+    from framelens.cli import app
+
+    art = tmp_path / "a.txt"
+    art.write_text(
+        "Port strike enters third day\n\n"
+        "The Harbour Workers Union kept the container terminal closed on Tuesday, and the "
+        "Transport Ministry said talks would resume. The Harbour Workers Union wants a new "
+        "shift pattern; the Transport Ministry has offered a review by the spring.",
+        encoding="utf-8",
+    )
+
+    def rows(db: Path) -> int:
+        engine = sa.create_engine(f"sqlite:///{db}")
+        with engine.connect() as conn:
+            n = conn.execute(sa.text("SELECT count(*) FROM text_vectors")).scalar_one()
+        engine.dispose()
+        return int(n)
+
+    runner = CliRunner()
+    with_vectors, without = tmp_path / "with.db", tmp_path / "without.db"
+    res = runner.invoke(
+        app, ["ingest", str(art), "--db", f"sqlite:///{with_vectors}", "-a", "actors"]
+    )
+    assert res.exit_code == 0, res.output
+    assert rows(with_vectors) > 0
+    res = runner.invoke(
+        app,
+        [
+            "ingest",
+            str(art),
+            "--db",
+            f"sqlite:///{without}",
+            "-a",
+            "actors",
+            "--no-compare-vectors",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    assert rows(without) == 0

@@ -224,6 +224,13 @@ def ingest(
     skip_done: Annotated[
         bool, typer.Option(help="skip articles already analysed by this pipeline")
     ] = True,
+    compare_vectors: Annotated[
+        bool,
+        typer.Option(
+            help="also store the sentence vectors `compare` reads, so stored stories "
+            "compare without the model (about a third more time per article)"
+        ),
+    ] = True,
     config: ConfigOpt = None,
     set_: SetOpt = None,
 ) -> None:
@@ -262,7 +269,8 @@ def ingest(
                 _err(f"skipped {result.source}: {result.line()}")
             elif corpus.save_analysis(result):
                 counts["new"] += 1
-                ahead.append(result)
+                if compare_vectors:
+                    ahead.append(result)
                 if len(ahead) >= 16:
                     embed_ahead(ahead, embedder)
                     ahead.clear()

@@ -5,7 +5,7 @@ and if not, what is it likely to be" so the user gets a useful message. Two
 signals: the script of the letters (Cyrillic, Arabic, CJK... are not English),
 then for Latin script the share of tokens that are frequent function words of
 each candidate language. Lists are the most frequent closed-class words of
-each language, written for this module.
+each language, written for this module (``resources/lexicons/languages.toml``).
 """
 
 from __future__ import annotations
@@ -14,69 +14,14 @@ import re
 import unicodedata
 from collections import Counter
 
+from ..text.lexicons import bundled_lists, word_set
+
+#: The most frequent closed-class words of each candidate language, by language code
+#: (``resources/lexicons/languages.toml``).
 FUNCTION_WORDS: dict[str, frozenset[str]] = {
-    "en": frozenset(
-        (
-            "the of and to in a is that for it as was with be by on not he i this are or his from "
-            "at which but have an they you were her she there been has their we its who will "
-            "would had said after also about than more when into"
-        ).split()
-    ),
-    "de": frozenset(
-        (
-            "der die und in den von zu das mit sich des auf für ist im dem nicht ein eine als "
-            "auch es an werden aus er hat dass sie nach wird bei einer um am sind noch wie einem "
-            "über einen so zum war haben nur oder aber vor zur bis"
-        ).split()
-    ),
-    "fr": frozenset(
-        (
-            "le la les de des et un une du en est que qui dans pour pas sur au il elle ne se ce "
-            "avec par plus sont ont mais aux son sa ses cette été leur nous vous ils"
-        ).split()
-    ),
-    "es": frozenset(
-        (
-            "el la los las de del y en que un una es por con para se no al lo como más pero sus "
-            "su le ya o fue este ha sí porque esta son entre cuando muy sin sobre también"
-        ).split()
-    ),
-    "it": frozenset(
-        (
-            "il lo la i gli le di del della e è in che un una per con non si da al alla sono come "
-            "ma anche più nel nella questo ha dei delle"
-        ).split()
-    ),
-    "pt": frozenset(
-        (
-            "o a os as de do da dos das e em um uma que é para com não por se no na mais como mas "
-            "foi ao ele ela seu sua ou são também pelo pela"
-        ).split()
-    ),
-    "nl": frozenset(
-        (
-            "de het een en van in is dat op te zijn met voor niet aan er om ook als dan maar bij "
-            "of uit nog wel naar door over deze tot hij zij wordt"
-        ).split()
-    ),
-    "sv": frozenset(
-        (
-            "och i att det som en på är av för med till den har de inte om ett han men var jag "
-            "sig från vi så kan man när år säger hon"
-        ).split()
-    ),
-    "pl": frozenset(
-        (
-            "i w na z się nie do to że jest o jak ale po co tak za od przez być dla już czy jego "
-            "jej ich tym oraz który która"
-        ).split()
-    ),
-    "tr": frozenset(
-        (
-            "ve bir bu da de için ile olarak çok daha ama gibi en ne o kadar sonra olan var değil "
-            "diye ise"
-        ).split()
-    ),
+    key.split(".", 1)[1]: word_set("languages", key)
+    for key in bundled_lists("languages")
+    if key.startswith("function_words.")
 }
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
