@@ -200,7 +200,11 @@
       }
       if (d.contra !== undefined) {
         var k = a.contradictions[+d.contra];
-        var ks = section(panel, "Contradiction");
+        var disagree = k.kind === "disagreement";
+        var ks = section(panel, disagree ? "Sources disagree" : "Contradiction");
+        if (disagree) {
+          line(ks, "between", (k.speakers || []).map(function (s) { return s.name; }).join(" vs "));
+        }
         line(ks, "reason", k.reason);
         line(ks, "one", k.a.text);
         line(ks, "other", k.b.text);
