@@ -7,6 +7,8 @@ text bar chart. Months come from the first 7 characters of ``published`` (YYYY-M
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -114,13 +116,22 @@ def query(
             value=question,
         )
     sql = QUESTIONS[question][1].format(**_datasets(Path(out)))
-    con = duckdb.connect()
-    try:
+    with _duckdb(out) as con:
         rel = con.sql(sql)
         if outlet is not None and "outlet" in rel.columns:
             rel = rel.filter(duckdb.ColumnExpression("outlet") == duckdb.ConstantExpression(outlet))
         return list(rel.columns), rel.fetchall()
-    except duckdb.IOException as exc:  # a dataset with no files yet
+
+
+@contextlib.contextmanager
+def _duckdb(out: str | Path) -> Iterator[Any]:
+    """A DuckDB connection; a batch output with no files yet is one coded error."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        yield con
+    except duckdb.IOException as exc:
         raise Errors.E100(
             f"cannot read the batch output in {str(out)!r} ({str(exc).splitlines()[0]})",
             fix="run `framelens batch` to completion first",
@@ -180,7 +191,6 @@ def read_analyses(
     What ``framelens.compare.compare_analyses`` and the reports take, at corpus scale:
     DuckDB reads only the matching rows' ``analysis`` column.
     """
-    import duckdb
 
     from ..model import Analysis
 
@@ -205,17 +215,8 @@ def read_analyses(
     sql += " ORDER BY id"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
-    con = duckdb.connect()
-    try:
+    with _duckdb(out) as con:
         rows = con.execute(sql, params).fetchall()
-    except duckdb.IOException as exc:  # a dataset with no files yet
-        raise Errors.E100(
-            f"cannot read the batch output in {str(out)!r} ({str(exc).splitlines()[0]})",
-            fix="run `framelens batch` to completion first",
-            value=str(out),
-        ) from None
-    finally:
-        con.close()
     return [Analysis.from_json(r[0]) for r in rows]
 
 

@@ -1161,48 +1161,19 @@ class Store:
             raise self._fail("read articles", exc) from None
         return list(rows.values())
 
-    def get_vectors(self, ids: list[str], model: str) -> dict[str, bytes]:
-        """Stored grouping embeddings (raw float32 bytes) of these articles for ``model``."""
-        out: dict[str, bytes] = {}
-        wanted = sorted(set(ids))
-        try:
-            with self.engine.connect() as conn:
-                for i in range(0, len(wanted), 500):
-                    rows = conn.execute(
-                        sa.select(article_vectors.c.article_id, article_vectors.c.vector).where(
-                            article_vectors.c.model == model,
-                            article_vectors.c.article_id.in_(wanted[i : i + 500]),
-                        )
-                    )
-                    out.update({a: bytes(v) for a, v in rows})
-        except SQLAlchemyError as exc:
-            raise self._fail("read vectors", exc) from None
-        return out
-
-    def save_vectors(self, model: str, vectors: dict[str, bytes]) -> None:
-        """Store grouping embeddings (idempotent: a vector already there is kept)."""
-        try:
-            with self._writing() as conn:
-                for article_id in sorted(vectors):
-                    _insert_new(
-                        conn,
-                        article_vectors,
-                        {"article_id": article_id, "model": model, "vector": vectors[article_id]},
-                    )
-        except SQLAlchemyError as exc:
-            raise self._fail("save vectors", exc) from None
-
-    def get_text_vectors(self, keys: list[str], model: str) -> dict[str, bytes]:
-        """Stored sentence vectors (raw float32 bytes) by text key, for ``model``."""
+    def _read_blobs(
+        self, table: sa.Table, key: str, keys: list[str], model: str
+    ) -> dict[str, bytes]:
+        """Vectors of ``table`` (raw bytes) for ``model``, by the values of column ``key``."""
         out: dict[str, bytes] = {}
         wanted = sorted(set(keys))
+        col = table.c[key]
         try:
             with self.engine.connect() as conn:
                 for i in range(0, len(wanted), 500):
                     rows = conn.execute(
-                        sa.select(text_vectors.c.key, text_vectors.c.vector).where(
-                            text_vectors.c.model == model,
-                            text_vectors.c.key.in_(wanted[i : i + 500]),
+                        sa.select(col, table.c.vector).where(
+                            table.c.model == model, col.in_(wanted[i : i + 500])
                         )
                     )
                     out.update({k: bytes(v) for k, v in rows})
@@ -1210,18 +1181,34 @@ class Store:
             raise self._fail("read vectors", exc) from None
         return out
 
-    def save_text_vectors(self, model: str, vectors: dict[str, bytes]) -> None:
-        """Store sentence vectors by text key (idempotent: one already there is kept)."""
+    def _write_blobs(
+        self, table: sa.Table, key: str, model: str, vectors: dict[str, bytes]
+    ) -> None:
+        """Store vectors (idempotent: a vector already there is kept)."""
         if not vectors:
             return
         try:
             with self._writing() as conn:
-                for key in sorted(vectors):
-                    _insert_new(
-                        conn, text_vectors, {"key": key, "model": model, "vector": vectors[key]}
-                    )
+                for k in sorted(vectors):
+                    _insert_new(conn, table, {key: k, "model": model, "vector": vectors[k]})
         except SQLAlchemyError as exc:
             raise self._fail("save vectors", exc) from None
+
+    def get_vectors(self, ids: list[str], model: str) -> dict[str, bytes]:
+        """Stored grouping embeddings (raw float32 bytes) of these articles for ``model``."""
+        return self._read_blobs(article_vectors, "article_id", ids, model)
+
+    def save_vectors(self, model: str, vectors: dict[str, bytes]) -> None:
+        """Store grouping embeddings (idempotent: a vector already there is kept)."""
+        self._write_blobs(article_vectors, "article_id", model, vectors)
+
+    def get_text_vectors(self, keys: list[str], model: str) -> dict[str, bytes]:
+        """Stored sentence vectors (raw float32 bytes) by text key, for ``model``."""
+        return self._read_blobs(text_vectors, "key", keys, model)
+
+    def save_text_vectors(self, model: str, vectors: dict[str, bytes]) -> None:
+        """Store sentence vectors by text key (idempotent: one already there is kept)."""
+        self._write_blobs(text_vectors, "key", model, vectors)
 
     # -- stories ----------------------------------------------------------------
 
