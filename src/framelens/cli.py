@@ -6,7 +6,6 @@ import contextlib
 import errno
 import json
 import os
-import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -934,11 +933,7 @@ def _compare_batch_output(
     if story_id:
         story = _open_store(settings).get_story(story_id)
         ids = sorted(set(story.articles) & set(ids)) if ids is not None else story.articles
-    for name, value in (("--since", since), ("--until", until)):
-        if value is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            raise ConfigError(
-                f"{name} {value!r} is not a date", fix="write it as YYYY-MM-DD", value=value
-            )
+    since, until = _day_opt(since, "--since"), _day_opt(until, "--until")
     analyses = read_batch(
         out_dir,
         ids,

@@ -18,16 +18,8 @@ from ..config import Settings, load_settings
 from ..errors import ConfigError
 from ..model import Analysis, Comparison, Failure, OutletArticles, Story
 from ..nlp.embedder import CachedEmbedder, embedder_id, load_embedder
-from .context import (
-    PARTY_TYPES,
-    Sentences,
-    Unit,
-    base_id,
-    build_context,
-    collect_context,
-    outlet_of,
-)
-from .dimensions import CLAIMS_PER_ARTICLE, Dimension, dimension_classes, fill_nearest
+from .context import PARTY_TYPES, Sentences, Unit, add_units, build_context, outlet_of
+from .dimensions import Dimension, dimension_classes, fill_nearest, top_claims
 from .referents import MAX_CONTEXTS
 
 __all__ = [
@@ -86,17 +78,10 @@ def texts_to_embed(analysis: Analysis) -> list[str]:
     """The texts a comparison of this article embeds: its parties' first masked contexts
     and its most check-worthy claims. ``framelens ingest`` stores their vectors with the
     analysis, so comparing stored stories runs no model (see ``CachedEmbedder``)."""
-    units: dict[str, Unit] = {}
-    sents = Sentences(analysis.article.text)
-    for actor in analysis.actors:
-        key = base_id(actor.id)
-        unit = units.get(key)
-        if unit is None:
-            unit = units[key] = Unit("", key, actor.type)
-        collect_context(unit, analysis, actor, sents)
+    units: dict[tuple[str, str], Unit] = {}
+    add_units(units, {}, "", analysis, Sentences(analysis.article.text))
     out = [c for u in units.values() if u.type in PARTY_TYPES for c in u.contexts[:MAX_CONTEXTS]]
-    top = sorted(analysis.claims, key=lambda c: (-c.score, c.span.start))[:CLAIMS_PER_ARTICLE]
-    out.extend((c.content or c.span).text for c in top)
+    out.extend(text for _id, text in top_claims(analysis))
     return sorted(set(out))
 
 

@@ -198,16 +198,7 @@ def build_context(analyses: Sequence[Analysis]) -> StoryContext:
     unit_of_actor: dict[tuple[str, str], str] = {}
     for outlet, items in ordered.items():
         for a in items:
-            for actor in a.actors:
-                key = base_id(actor.id)
-                unit = units.get((outlet, key))
-                if unit is None:
-                    unit = units[(outlet, key)] = Unit(outlet, key, actor.type)
-                unit.names[actor.name] += actor.mention_count
-                unit.actors.append((a.article.id, actor))
-                unit.mentions += actor.mention_count
-                unit_of_actor[(outlet, actor.id)] = key
-                collect_context(unit, a, actor, sentences[a.article.id])
+            add_units(units, unit_of_actor, outlet, a, sentences[a.article.id])
     return StoryContext(
         analyses=kept,
         outlet_by_article=outlet_by_article,
@@ -216,6 +207,26 @@ def build_context(analyses: Sequence[Analysis]) -> StoryContext:
         unit_of_actor=unit_of_actor,
         sentences=sentences,
     )
+
+
+def add_units(
+    units: dict[tuple[str, str], Unit],
+    unit_of_actor: dict[tuple[str, str], str],
+    outlet: str,
+    analysis: Analysis,
+    sents: Sentences,
+) -> None:
+    """Pool the actors of one article of ``outlet`` into its units, with their contexts."""
+    for actor in analysis.actors:
+        key = base_id(actor.id)
+        unit = units.get((outlet, key))
+        if unit is None:
+            unit = units[(outlet, key)] = Unit(outlet, key, actor.type)
+        unit.names[actor.name] += actor.mention_count
+        unit.actors.append((analysis.article.id, actor))
+        unit.mentions += actor.mention_count
+        unit_of_actor[(outlet, actor.id)] = key
+        collect_context(unit, analysis, actor, sents)
 
 
 #: Words of context kept on each side of a mention (inside its sentence, and never past

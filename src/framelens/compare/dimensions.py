@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ..model import (
+    Analysis,
     Comparison,
     LabelCount,
     Neighbour,
@@ -356,10 +357,8 @@ class Omissions(Dimension):
         items: list[tuple[tuple[str, str], str, str]] = []
         for a in ctx.analyses:
             # an article's most check-worthy claims: what others would report too
-            top = sorted(a.claims, key=lambda c: (-c.score, c.span.start))[:CLAIMS_PER_ARTICLE]
-            for c in top:
-                text = (c.content or c.span).text
-                items.append(((a.article.id, c.id), a.article.id, text))
+            for claim_id, text in top_claims(a):
+                items.append(((a.article.id, claim_id), a.article.id, text))
         if not items or self.embedder is None:
             return []
         text_of = {k: t for k, _, t in items}
@@ -377,6 +376,13 @@ class Omissions(Dimension):
             for om in items:
                 feats[outlet][f"{om.kind}:{om.ref or om.text}"] = 1.0
         return feats
+
+
+def top_claims(analysis: Analysis) -> list[tuple[str, str]]:
+    """(id, text) of an article's most check-worthy claims: what others would report too,
+    compared across outlets by the embedding of their content."""
+    top = sorted(analysis.claims, key=lambda c: (-c.score, c.span.start))[:CLAIMS_PER_ARTICLE]
+    return [(c.id, (c.content or c.span).text) for c in top]
 
 
 def dimension_classes() -> list[type[Dimension]]:
