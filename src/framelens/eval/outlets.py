@@ -28,6 +28,7 @@ import numpy as np
 
 from ..errors import Errors
 from ..model import Analysis, Article
+from ..text.lexicons import word_set
 from .base import EvalRequest, task, untracked
 from .basil import BasilArticle, read_basil
 
@@ -43,10 +44,8 @@ _CUES = ("said", "says", "told", "claimed", "claims", "insisted", "argued", "add
 
 
 _OPEN = ("lemma:", "verb:", "intro:")
-_FUNCTION_WORDS = frozenset(
-    "the a an of to and in on for with by at from that this is was were are be been as it "
-    "its their his her they he she we i you or but not have has had will would said says".split()
-)
+#: Words of a speaker's introduction that say nothing of it (``stop_words.toml``).
+_FUNCTION_WORDS = word_set("stop_words", "outlet_features")
 
 
 def blank_outlet_marks(text: str) -> str:
