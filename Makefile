@@ -9,7 +9,8 @@ SAMPLE ?= examples/sarvan-opinion.html
 
 .PHONY: install demo serve test lint typecheck bench bench-scale bench-batch eval train clean \
         eval-quotes eval-sentiment eval-techniques eval-claims eval-nli eval-stories eval-outlets \
-        train-sentiment train-techniques train-claims train-nli
+        train-sentiment train-techniques train-claims train-nli train-encoder export-encoder \
+        train-frozen
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -100,7 +101,26 @@ $(TRAIN_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev,train,torch]'
 	touch $(TRAIN_STAMP)
 
-train: train-sentiment train-techniques train-claims train-nli
+# The tuned encoder first (it checkpoints into work/encoder and resumes there when run
+# again), its int8 export, then every head on its vectors.
+train: train-encoder export-encoder train-sentiment train-techniques train-claims train-nli
+
+train-encoder: $(TRAIN_STAMP)
+	$(PY) scripts/train_encoder.py --data $(DATA) --work work/encoder
+
+export-encoder: $(TRAIN_STAMP)
+	$(PY) scripts/export_encoder.py --from work/encoder/best --data $(DATA)
+
+# The heads of `encoder = "frozen"` (resources/frozen/): the same scripts on the original model.
+train-frozen: $(TRAIN_STAMP)
+	FRAMELENS_ENCODER=frozen $(PY) scripts/train_sentiment.py --data $(DATA) --test \
+		--out src/framelens/resources/frozen/sentiment --cache /tmp/framelens-sentiment-frozen
+	FRAMELENS_ENCODER=frozen $(PY) scripts/train_techniques.py --data $(DATA) \
+		--out src/framelens/resources/frozen/techniques --cache /tmp/framelens-techniques-frozen
+	FRAMELENS_ENCODER=frozen $(PY) scripts/train_claims.py --data $(DATA) \
+		--out src/framelens/resources/frozen/claims --cache /tmp/framelens-claims-frozen
+	FRAMELENS_ENCODER=frozen $(PY) scripts/train_nli.py --data $(DATA) \
+		--out src/framelens/resources/frozen/nli --cache /tmp/framelens-nli-frozen
 
 train-sentiment: $(TRAIN_STAMP)
 	$(PY) scripts/train_sentiment.py --data $(DATA) --test

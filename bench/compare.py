@@ -62,7 +62,7 @@ def main() -> None:
         sys.exit("bench: no datasets folder found — pass --data ../shared/datasets")
     settings = load_settings(lang_check=False)
     pipe = Pipeline(None, settings)
-    embedder = load_embedder(settings.embedder)
+    embedder = load_embedder(settings.embedder_spec)
     with tempfile.TemporaryDirectory(prefix="framelens-bench-") as tmp:
         folder = Path(tmp)
         paths = write_articles(data, args.n, folder)
@@ -90,13 +90,13 @@ def main() -> None:
             store.save_analysis(a)
         # what `framelens ingest` adds: the vectors a comparison needs, stored ahead
         t0 = time.perf_counter()
-        n_texts = embed_ahead(analyses, cached_embedder(store, settings.embedder))
+        n_texts = embed_ahead(analyses, cached_embedder(store, settings.embedder_spec))
         ahead_s = time.perf_counter() - t0
         ids = [a.article.id for a in analyses]
         t0 = time.perf_counter()
         stored = store.get_analyses(ids)
         # as `framelens compare STORY` does: the store's vectors, the model only on a miss
-        cached = cached_embedder(store, settings.embedder)
+        cached = cached_embedder(store, settings.embedder_spec)
         compare_analyses(list(stored.values()), settings=settings, embedder=cached)
         stored_s = time.perf_counter() - t0
         store.engine.dispose()

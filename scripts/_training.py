@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 
@@ -15,3 +16,13 @@ def torch_mod() -> Any:
     except ImportError:
         sys.exit("training needs torch: pip install torch==2.13.0 (the CPU build)")
     return torch
+
+
+def cache_dir(task: str) -> Path:
+    """The default feature cache of ``task``'s training script: one per encoder, so that
+    features of one encoder never train the heads of another."""
+    from framelens import load_settings
+
+    spec = load_settings().embedder_spec
+    tag = "".join(c if c.isalnum() or c in "-_." else "_" for c in spec)[-60:]
+    return Path(f"/tmp/framelens-{task}-{tag}")

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from _training import cache_dir
 
 from framelens.analyzers.claims import (
     LEXICAL_FEATURES,
@@ -57,7 +58,7 @@ def load_split(folder: Path, split: str, cache: Path) -> tuple[list[Sentence], l
         t0 = time.time()
         docs = list(nlp.pipe(texts, batch_size=256))
         DocBin(store_user_data=False, docs=docs).to_disk(doc_file)
-        feats = get_embedder(settings.embedder).encode_tokens(texts)
+        feats = get_embedder(settings.embedder_spec).encode_tokens(texts)
         tok = [(f.hidden.astype(np.float16), np.asarray(f.offsets), f.pooled) for f in feats]
         tok_file.write_bytes(pickle.dumps(tok))
         print(f"{split}: parsed and encoded {len(texts)} sentences in {time.time() - t0:.0f}s")
@@ -86,10 +87,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, required=True, help="shared datasets folder")
     ap.add_argument("--out", type=Path, default=Path("src/framelens/resources/claims"))
-    ap.add_argument("--cache", type=Path, default=Path("/tmp/framelens-claims-cache"))
+    ap.add_argument("--cache", type=Path, default=cache_dir("claims"))
     ap.add_argument("--epochs", type=int, default=8)
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--threads", type=int, default=2, help="torch threads")
     args = ap.parse_args()
 
     import torch
@@ -98,7 +100,7 @@ def main() -> None:
 
     torch.manual_seed(args.seed)
     np.random.seed(args.seed)
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.threads)
     folder = args.data / "checkthat2024" if (args.data / "checkthat2024").is_dir() else args.data
     args.cache.mkdir(parents=True, exist_ok=True)
     data = {s: load_split(folder, s, args.cache) for s in SPLITS}
@@ -238,8 +240,8 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(args.out / "model.npz", **params)
     meta = {
-        "name": "claims.v1",
-        "trained": "2026-11-25",
+        "name": "claims.v2",  # v2: the tuned encoder's vectors (v1: frozen MiniLM)
+        "trained": time.strftime("%Y-%m-%d"),
         "data": "CLEF CheckThat! 2024 task 1 English (train; tuned on dev + dev-test)",
         "blend": blend,
         "threshold": threshold,

@@ -33,8 +33,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from _training import cache_dir
 
+from framelens import load_settings
 from framelens.nlp import get_embedder, load_nlp
+from framelens.nlp.embedder import embedder_id
 from framelens.nlp.nli import FEATURE_NAMES, LABELS, Statement, pair_features
 from framelens.text.rules import lexicon, make_side
 
@@ -328,7 +331,7 @@ def encode_all(texts: list[str], cache: Path) -> dict[str, Any]:
     todo = sorted({t for t in texts if t not in known})
     if todo:
         log(f"encoding {len(todo)} sentences with MiniLM")
-        emb = get_embedder("minilm-int8")
+        emb = get_embedder(load_settings().embedder_spec)
         for i in range(0, len(todo), 512):
             chunk = todo[i : i + 512]
             for t, f in zip(chunk, emb.encode_tokens(chunk), strict=True):
@@ -406,7 +409,7 @@ def fit_temperature(clf: Any, x: np.ndarray, gold: list[str]) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "datasets")
-    ap.add_argument("--cache", type=Path, default=Path("/tmp/framelens-nli"))
+    ap.add_argument("--cache", type=Path, default=cache_dir("nli"))
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--hidden", type=int, default=0, help="MLP width (0: pick on dev)")
     ap.add_argument("--no-synthetic", action="store_true")
@@ -501,10 +504,10 @@ def main() -> None:
         **layers,
     )
     meta = {
-        "version": 1,
+        "version": 2,  # 2: trained on the tuned encoder (1: frozen MiniLM)
         "labels": [str(c) for c in clf.classes_],
         "features": list(FEATURE_NAMES),
-        "embedder": "all-MiniLM-L6-v2 (minilm-int8)",
+        "embedder": embedder_id(load_settings().embedder_spec),
         "temperature": temperature,
         "hidden": info["width"],
         "alpha": info["alpha"],
@@ -515,7 +518,7 @@ def main() -> None:
         },
         "dev": info["dev"],
         "seed": args.seed,
-        "trained": "2026-11-25",
+        "trained": time.strftime("%Y-%m-%d"),
     }
     (args.out / "model.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     log(f"wrote {args.out / 'model.npz'} ({(args.out / 'model.npz').stat().st_size / 1e6:.2f} MB)")

@@ -31,10 +31,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from _training import torch_mod
+from _training import cache_dir, torch_mod
 
+from framelens import load_settings
 from framelens.eval.newsmtsc import SPLITS, Item, read_split, scores
 from framelens.nlp import get_embedder, load_nlp, model_id
+from framelens.nlp.embedder import embedder_id
 from framelens.nlp.features import SentenceFeatures
 from framelens.nlp.sentiment import (
     LABELS,
@@ -58,8 +60,9 @@ ROOT = Path(__file__).resolve().parent.parent
 RESOURCES = ROOT / "src" / "framelens" / "resources"
 #: What each variant's attention heads read, for the model card.
 VECTORS = {
-    "minilm": "the frozen all-MiniLM-L6-v2 (int8 ONNX) wordpiece vectors of the mention's "
-    "sentence from the shared per-article pass",
+    "minilm": "the wordpiece vectors of the mention's sentence from the shared per-article "
+    "encoder pass (the encoder the `encoder` setting names: the tuned all-MiniLM-L6-v2 by "
+    "default, int8 ONNX)",
     "fast": "the spaCy pipeline's own contextual token vectors of the mention's sentence "
     "(`doc.tensor`, the tok2vec output its tagger and parser read; no encoder pass)",
 }
@@ -80,7 +83,7 @@ def token_cache(items: list[Item], path: Path, variant: str) -> list[list[Senten
         if variant == "fast":
             feats: list[Any] = [s[0] for s in parse_texts(list(load_nlp().pipe(texts)))]
         else:
-            feats = get_embedder().encode_tokens(texts)
+            feats = get_embedder(load_settings().embedder_spec).encode_tokens(texts)
         np.savez(
             path,
             hidden=np.concatenate([f.hidden for f in feats]).astype(np.float16),
@@ -402,7 +405,7 @@ matches torch to {agree:.1e}.{bow}
 {rows}
 
 Published anchor: GRU-TSC (RoBERTa, fine-tuned) F1m 83.1 (rw), 82.5 (mt); prior best 81.7.
-This model fine-tunes no encoder; {reuse}
+This head fine-tunes nothing itself; {reuse}
 The dev splits are small (343 and 442 targets): differences of a point or two between
 candidate models were within the spread between training seeds.
 
@@ -425,18 +428,19 @@ DATE = "2026-12-01"
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, required=True, help="shared datasets folder")
-    ap.add_argument("--cache", type=Path, default=Path("/tmp/framelens-sentiment"))
+    ap.add_argument("--cache", type=Path, default=cache_dir("sentiment"))
     ap.add_argument("--variant", choices=sorted(VARIANTS), default="minilm")
     ap.add_argument("--out", type=Path, default=None, help="default: resources/<variant dir>")
     ap.add_argument("--members", type=int, default=Hyper.members, help="ensemble size")
     ap.add_argument("--test", action="store_true", help="also score the test splits")
+    ap.add_argument("--threads", type=int, default=2, help="torch threads")
     args = ap.parse_args()
     folder = args.data / "newsmtsc" if (args.data / "newsmtsc").is_dir() else args.data
     if not (folder / SPLITS["train"]).is_file():
         sys.exit(f"no NewsMTSC train.jsonl under {folder} — pass --data ../shared/datasets")
     args.cache.mkdir(parents=True, exist_ok=True)
     torch = torch_mod()
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.threads)
     hp = Hyper(members=args.members)
 
     variant = args.variant
@@ -485,7 +489,9 @@ def main() -> None:
     meta = {
         "labels": list(LABELS),
         "variant": variant,
-        "vectors": "spaCy doc.tensor" if variant == "fast" else "MiniLM (int8 ONNX)",
+        "vectors": "spaCy doc.tensor"
+        if variant == "fast"
+        else embedder_id(load_settings().embedder_spec),
         "spacy_model": model_id(load_nlp()) if variant == "fast" else None,
         "bow_weight": bow_weight,
         "features": feature_dim(tr.dim),
@@ -515,7 +521,8 @@ def main() -> None:
             "(`bow_features`: lemmas of the sentence, of the words left and right of the "
             "mention, of its clause and governor; C and weight chosen on the dev splits "
             "from `BOW_GRID`; vocabulary in `bow.json`).",
-            reuse="it reuses the MiniLM pass the other analyzers share."
+            reuse="it reads the encoder pass the other analyzers share (the tuned encoder, "
+            "fine-tuned on NewsMTSC train among other tasks, unless `encoder = 'frozen'`)."
             if variant == "minilm"
             else f"its token vectors come from the parse ({model_id(load_nlp())}) and "
             "must come from that pipeline at run time.",

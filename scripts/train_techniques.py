@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from _training import torch_mod
+from _training import cache_dir, torch_mod
 
 from framelens import load_settings
 from framelens.analyzers import techniques as T
@@ -455,7 +455,7 @@ def cross_fit(
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=Path("../shared/datasets"))
-    ap.add_argument("--cache", type=Path, default=Path("/tmp/framelens-techniques-cache"))
+    ap.add_argument("--cache", type=Path, default=cache_dir("techniques"))
     ap.add_argument("--out", type=Path, default=Path("src/framelens/resources/techniques"))
     ap.add_argument("--folds", type=int, default=5, help="cross-fitting folds over train")
     ap.add_argument("--threads", type=int, default=2)

@@ -144,7 +144,7 @@ def test_planted_contradiction_is_found(pipe: Pipeline, kind: str) -> None:
     assert len(found) == 1, [(c.a.text, c.b.text, c.reason) for c in found]
     c = found[0]
     assert c.reason.startswith(f"rule:{kind}")
-    assert 0.0 <= c.score <= 1.0 and c.analyzer == "contradictions.v3"
+    assert 0.0 <= c.score <= 1.0 and c.analyzer == "contradictions.v4"
     text = analysis.article.text
     for span in (c.a, c.b):
         assert text[span.start : span.end] == span.text

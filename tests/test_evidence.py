@@ -328,7 +328,7 @@ def test_verdicts_cite_passages_of_the_evidence(checked: tuple[Analysis, Evidenc
             assert doc_text[span.start : span.end] == span.text  # offsets into the evidence
             assert span.text in v.passage.text and v.passage.text in doc_text
             assert 0 <= v.score <= 1 and v.retrieval_score is not None
-            assert v.analyzer == "verdicts.v2" and v.collection == "floods"
+            assert v.analyzer == "verdicts.v3" and v.collection == "floods"
     # The claim offsets still point into the article.
     for claim in analysis.claims:
         assert analysis.article.text[claim.span.start : claim.span.end] == claim.span.text

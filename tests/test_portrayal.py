@@ -147,7 +147,7 @@ def test_model_shape_and_declaration() -> None:
     assert model.members >= 1 and model.w["out2_w"].shape[2] == 3
     assert PortrayalAnalyzer.needs == ("actors",)
     assert PortrayalAnalyzer.produces == ("actors.sentiment",)
-    assert PortrayalAnalyzer.key() == "portrayal.v3"
+    assert PortrayalAnalyzer.key() == "portrayal.v4"
 
 
 ARTICLE = (
@@ -168,12 +168,12 @@ def analysis() -> Analysis:
 
 def test_every_actor_gets_a_sentiment_with_exact_offsets(analysis: Analysis) -> None:
     text = analysis.article.text
-    assert analysis.pipeline.get("portrayal") == "3"
+    assert analysis.pipeline.get("portrayal") == "4"
     with_mentions = [a for a in analysis.actors if a.mentions]
     assert with_mentions
     for actor in with_mentions:
         s = actor.sentiment
-        assert s is not None and s.analyzer == "portrayal.v3"
+        assert s is not None and s.analyzer == "portrayal.v4"
         assert 1 / 3 <= s.score <= 1.0
         assert [m.span for m in s.by_mention] == actor.mentions
         for m in s.by_mention:
@@ -280,10 +280,10 @@ def test_fast_model_needs_no_encoder_pass_and_says_which_model_ran() -> None:
     pipe = Pipeline("actors,portrayal", load_settings(config_file=None, portrayal_model="fast"))
     result = pipe.analyze(Article(text=ARTICLE), force=True)
     assert "sentence_features" not in pipe.timings
-    assert result.pipeline.get("portrayal") == "3-fast"
+    assert result.pipeline.get("portrayal") == "4-fast"
     marsh, crane = _actor_with(result, "Marsh"), _actor_with(result, "Crane")
     for actor in (marsh, crane):
-        assert actor.sentiment is not None and actor.sentiment.analyzer == "portrayal.v3-fast"
+        assert actor.sentiment is not None and actor.sentiment.analyzer == "portrayal.v4-fast"
         assert [m.span for m in actor.sentiment.by_mention] == actor.mentions
     assert marsh.sentiment is not None and crane.sentiment is not None
     assert net_of(marsh) > net_of(crane)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
-from framelens import Pipeline
+from framelens import Pipeline, load_settings
 from framelens.analyzers.techniques import (
     CUE_FAMILIES,
     TECHNIQUES,
@@ -42,10 +42,28 @@ def _found(a: Analysis, technique: str | None = None) -> list[str]:
 # ---- clear cases are found ----------------------------------------------------------------
 
 
-def test_name_calling_is_found(run: Run) -> None:
-    a = run(
+@pytest.mark.parametrize(
+    "encoder",
+    [
+        "frozen",
+        pytest.param(
+            "tuned",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="a known regression of the tuned encoder's span finder: it joins the "
+                "two sentences into one span, which the labeller reads as Exaggeration (0.37); "
+                "the labeller gives 'corrupt, lying crook' and 'gang of thugs' Name_Calling "
+                "(0.65, 0.61) when asked about them alone",
+            ),
+        ),
+    ],
+)
+def test_name_calling_is_found(encoder: str) -> None:
+    pipe = Pipeline("techniques", load_settings(encoder=encoder, lang_check=False))
+    a = pipe.analyze(
         "The senator is a corrupt, lying crook and a traitor to everyone who voted for him. "
-        "His gang of thugs in the capital will stop at nothing."
+        "His gang of thugs in the capital will stop at nothing.",
+        force=True,
     )
     kinds = {t.technique for t in a.techniques}
     assert kinds & {"Name_Calling,Labeling", "Loaded_Language"}, a.techniques
@@ -113,7 +131,7 @@ def test_records_offsets_scores_and_summary(run: Run) -> None:
         assert t.span.text == t.span.text.strip(" \n.,:;")
         assert t.technique in TECHNIQUES
         assert 0.0 <= t.score <= 1.0
-        assert t.analyzer == TechniquesAnalyzer.key() == "techniques.v2"
+        assert t.analyzer == TechniquesAnalyzer.key() == "techniques.v3"
     s = a.technique_summary
     assert s is not None
     assert sum(s.counts.values()) == len(a.techniques)

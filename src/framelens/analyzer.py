@@ -30,6 +30,8 @@ class Analyzer:
     #: articles before any analyzer runs: "sentence_features" (``nlp.features``).
     features: ClassVar[tuple[str, ...]] = ()
     description: ClassVar[str] = ""
+    #: Whether its learned heads read the sentence encoder (and so follow ``encoder``).
+    reads_encoder: ClassVar[bool] = False
 
     def __init__(self, settings: Settings):
         self.settings = settings
@@ -47,7 +49,13 @@ class Analyzer:
     def version_tag(self) -> str:
         """What ``Analysis.pipeline`` records for this instance: ``version``, plus the
         model variant where a setting chooses between shipped models."""
-        return self.version
+        return self.version + self.encoder_suffix()
+
+    def encoder_suffix(self) -> str:
+        """``-frozen`` where this analyzer's heads read the encoder and the ``encoder``
+        setting chooses the frozen one (the models before the tuned encoder)."""
+        frozen = self.reads_encoder and self.settings.encoder == "frozen"
+        return "-frozen" if frozen else ""
 
     def check_nlp(self, nlp_id: str) -> None:
         """Raise ``ModelError`` when this instance cannot read parses from the spaCy

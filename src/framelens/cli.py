@@ -245,7 +245,7 @@ def ingest(
     versions = pipeline.versions
     # The vectors a comparison of these articles needs are stored with them, in batches,
     # so `framelens compare STORY` later runs no model.
-    embedder = cached_embedder(corpus, settings.embedder)
+    embedder = cached_embedder(corpus, settings.embedder_spec)
     ahead: list[Analysis] = []
     counts = {"new": 0, "skipped": 0, "failed": 0}
 
@@ -658,7 +658,7 @@ def stories_cmd(
     corpus = _open_store(settings)
     found = group_stored(
         corpus,
-        embedder=load_embedder(settings.embedder),
+        embedder=load_embedder(settings.embedder_spec),
         since=first,
         until=last,
         window_days=window_days,
@@ -1034,7 +1034,7 @@ def compare(
             story=story,
             settings=settings,
             dimensions=dims,
-            embedder=cached_embedder(corpus, settings.embedder),
+            embedder=cached_embedder(corpus, settings.embedder_spec),
         )
     else:
         absent = [t for t in targets if not Path(t).exists()]

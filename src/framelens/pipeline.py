@@ -12,8 +12,9 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import islice
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
@@ -127,7 +128,7 @@ class Pipeline:
         self.check_nlp(model_id(self.nlp))  # a mismatch fails here, not on every article
         if any("sentence_features" in a.shared_features() for a in self.analyzers):
             # A bad `embedder` setting is one error now (exit 2), not a failure per article.
-            get_embedder(self.settings.embedder)
+            get_embedder(self.settings.embedder_spec)
         #: Cumulative seconds per stage ("parse" and each analyzer), for benchmarks.
         self.timings: dict[str, float] = defaultdict(float)
 
@@ -162,17 +163,62 @@ class Pipeline:
         Per batch of ``batch_size`` articles: one ``nlp.pipe`` parse, then (when an analyzer
         declares it) one sentence-embedding pass over every sentence of the batch, then the
         analyzers article by article on those shared results.
+
+        The embedding pass of a batch runs on a second thread while this one runs the
+        analyzers of the batch before and parses the batch after (ONNX Runtime releases the
+        GIL): on two cores the encoder's time hides behind the parse and the analyzers
+        instead of adding to them. Results are the same as one batch after another.
         """
         it = iter(items)
         versions = self.versions
-        while batch := list(islice(it, self.settings.batch_size)):
-            articles = [a for a in batch if isinstance(a, Article)]
-            start = time.perf_counter()
-            docs = list(self.nlp.pipe([a.text for a in articles]))
-            self.timings["parse"] += time.perf_counter() - start
-            results = self.analyze_parsed(articles, docs, versions=versions)
-            for item in batch:
-                yield item if isinstance(item, Failure) else next(results)
+        pending: tuple[list[Article | Failure], list[Context], Future[Any]] | None = None
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="framelens-features") as pool:
+            while True:
+                batch = list(islice(it, self.settings.batch_size))
+                current = None
+                if batch:
+                    articles = [a for a in batch if isinstance(a, Article)]
+                    start = time.perf_counter()
+                    docs = list(self.nlp.pipe([a.text for a in articles]))
+                    self.timings["parse"] += time.perf_counter() - start
+                    contexts = self._contexts(articles, docs, versions)
+                    current = (batch, contexts, pool.submit(self._shared_features, contexts))
+                if pending is not None:
+                    yield from self._finish(*pending)
+                if current is None:
+                    return
+                pending = current
+
+    def _finish(
+        self, batch: list[Article | Failure], contexts: list[Context], features: Future[Any]
+    ) -> Iterator[Analysis | Failure]:
+        """The analyzers on a batch whose shared features ``features`` computes, in order."""
+        results = self._analyze_contexts(contexts, features.result())
+        for item in batch:
+            yield item if isinstance(item, Failure) else next(results)
+
+    def _contexts(
+        self, articles: Sequence[Article], docs: Sequence[Doc], versions: dict[str, str]
+    ) -> list[Context]:
+        return [
+            Context(
+                article=a,
+                doc=doc,
+                analysis=Analysis(article=a, pipeline=versions),
+                settings=self.settings,
+            )
+            for a, doc in zip(articles, docs, strict=True)
+        ]
+
+    def _analyze_contexts(
+        self, contexts: list[Context], failed: FramelensError | None
+    ) -> Iterator[Analysis | Failure]:
+        for ctx in contexts:
+            if failed is not None:
+                a = ctx.article
+                yield Failure.from_error(a.source or a.id, "features", failed, a.id)
+            else:
+                yield self._run(ctx)
 
     def analyze_parsed(
         self,
@@ -187,23 +233,8 @@ class Pipeline:
         ``versions`` is what ``Analysis.pipeline`` records (default ``self.versions``; the
         spaCy component names the pipeline that actually parsed the docs).
         """
-        versions = versions or self.versions
-        contexts = [
-            Context(
-                article=a,
-                doc=doc,
-                analysis=Analysis(article=a, pipeline=versions),
-                settings=self.settings,
-            )
-            for a, doc in zip(articles, docs, strict=True)
-        ]
-        failed = self._shared_features(contexts)
-        for ctx in contexts:
-            if failed is not None:
-                a = ctx.article
-                yield Failure.from_error(a.source or a.id, "features", failed, a.id)
-            else:
-                yield self._run(ctx)
+        contexts = self._contexts(articles, docs, versions or self.versions)
+        yield from self._analyze_contexts(contexts, self._shared_features(contexts))
 
     def _shared_features(self, contexts: list[Context]) -> FramelensError | None:
         """Compute features several analyzers share, batched over the articles of a batch."""

@@ -1,4 +1,4 @@
-"""Claims v3: which statements of an article are check-worthy factual claims.
+"""Claims v4: which statements of an article are check-worthy factual claims.
 
 Each spaCy sentence (cut again at line breaks, so a headline glued to the first
 sentence is its own statement) gets a score in [0, 1] from a model trained on
@@ -44,6 +44,7 @@ import numpy as np
 from ..context import Context
 from ..errors import ModelError
 from ..model import Claim, Quantity, Quote, Span
+from ..nlp.embedder import heads_folder
 from ..nlp.heads import attention_pool, dense, gelu, load_weights, resource_file, sigmoid
 from ..text import quantities
 from ..text.quote_marks import balance_quotes
@@ -267,10 +268,12 @@ class ClaimModel:
         return self.blend * head + (1.0 - self.blend) * tfidf
 
 
-@functools.lru_cache(maxsize=1)
-def load_model() -> ClaimModel:
-    """The shipped model from ``resources/claims`` (loaded once per process)."""
-    folder = resources.files("framelens.resources").joinpath(RESOURCE)
+@functools.lru_cache(maxsize=2)
+def load_model(encoder: str = "tuned") -> ClaimModel:
+    """The shipped model trained on ``encoder``'s vectors (``resources/claims``, or
+    ``resources/frozen/claims``), loaded once per process."""
+    where = heads_folder(RESOURCE, encoder)
+    folder = resources.files("framelens.resources").joinpath(where)
     retrain = (
         "reinstall framelens, or retrain it with `python scripts/train_claims.py "
         "--data ../shared/datasets`"
@@ -281,7 +284,7 @@ def load_model() -> ClaimModel:
         raise ModelError(
             f"the claims model in resources/{RESOURCE} could not be read ({exc})", fix=retrain
         ) from None
-    params = load_weights(resource_file(RESOURCE, "model.npz"), model="claims", fix=retrain)
+    params = load_weights(resource_file(where, "model.npz"), model="claims", fix=retrain)
     if tuple(meta.get("lexical_features", ())) != LEXICAL_FEATURES:
         raise ModelError(
             "the claims model was trained with other lexical features than this code computes",
@@ -296,12 +299,20 @@ def load_model() -> ClaimModel:
     )
 
 
+def claim_threshold(settings: Settings, model: ClaimModel) -> float:
+    """The ``claim_threshold`` setting, or the model's own threshold where the setting is
+    left at its default: each encoder's claims model was tuned with its own."""
+    value = float(settings.claim_threshold)
+    default = type(settings).model_fields["claim_threshold"].default
+    return model.threshold if value == default else value
+
+
 def standalone_features(texts: Sequence[str], settings: Settings) -> list[SentenceFeatures]:
     """``SentenceFeatures`` of texts encoded one per row, as ``sentence_features`` would."""
     from ..nlp import get_embedder
     from ..nlp.features import SentenceFeatures
 
-    encoded = get_embedder(settings.embedder).encode_tokens(list(texts))
+    encoded = get_embedder(settings.embedder_spec).encode_tokens(list(texts))
     return [
         SentenceFeatures(
             0, len(t), f.hidden, np.asarray(f.offsets, dtype=np.int64).reshape(-1, 2), f.pooled
@@ -316,7 +327,8 @@ def score_texts(texts: Sequence[str], settings: Settings) -> np.ndarray:
 
     nlp = load_nlp(settings.spacy_model, settings.max_chars)
     docs = list(nlp.pipe(list(texts), batch_size=256))
-    return load_model().score([d[:] for d in docs], standalone_features(texts, settings))
+    model = load_model(settings.encoder)
+    return model.score([d[:] for d in docs], standalone_features(texts, settings))
 
 
 # ---- the analyzer ----------------------------------------------------------------------
@@ -493,15 +505,16 @@ class ClaimsAnalyzer(Analyzer):
     # v2: a claim that reports someone's words records that content (``Claim.content``).
     # v3: quantities record their hedge (``qualifier``, ``high``: "just 15", "at least 20",
     # "dozens of"), also when the entity recogniser left it out of the entity.
-    version = "3"
+    version = "4"
+    reads_encoder = True
     needs = ("actors", "quotes")
     produces = ("claims",)
     features = ("sentence_features",)
     description = "check-worthy factual claims, with their actors, numbers and dates"
 
-    def __init__(self, settings: object) -> None:
-        super().__init__(settings)  # type: ignore[arg-type]
-        self.model = load_model()
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self.model = load_model(settings.encoder)
 
     def run(self, ctx: Context) -> None:
         from ..nlp.features import sentence_features
@@ -511,7 +524,7 @@ class ClaimsAnalyzer(Analyzer):
             ctx.analysis.claims = []
             return
         scores = self.model.score([u[0] for u in units], [u[1] for u in units])
-        threshold = float(ctx.settings.claim_threshold)
+        threshold = claim_threshold(ctx.settings, self.model)
         text = ctx.text
         ref = quantities.parse_ref_date(ctx.article.published)
         mentions = sorted((m.start, m.end, a.id) for a in ctx.analysis.actors for m in a.mentions)

@@ -1,4 +1,4 @@
-"""Contradictions v3: pairs of the article's own claims that cannot both be true.
+"""Contradictions v4: pairs of the article's own claims that cannot both be true.
 
 Candidates are pairs of claims about the same actors (a shared actor id from the
 ``actors`` analyzer and similar MiniLM embeddings, read from the shared per-article
@@ -38,6 +38,7 @@ from ..config import Settings
 from ..context import Context
 from ..model import Claim, Contradiction, ContradictionSpeaker, Quote, Span
 from ..nlp.claim_statements import actor_tokens, claim_statements
+from ..nlp.embedder import ENCODERS
 from ..nlp.nli import ensure_tokens, load_nli
 from ..text.rules import same_speaker
 from .base import Analyzer, analyzers
@@ -305,7 +306,8 @@ class ContradictionsAnalyzer(Analyzer):
     # ("on Friday and two more on Monday") does not contradict one.
     # v3: hedged figures compare as intervals ("at least 40" vs 52: none; "just 15" vs 40);
     # two quoted sources that disagree are reported as ``kind="disagreement"``.
-    version = "3"
+    version = "4"
+    reads_encoder = True
     needs = ("actors", "quotes", "claims")
     produces = ("contradictions",)
     features = ("sentence_features",)
@@ -313,7 +315,7 @@ class ContradictionsAnalyzer(Analyzer):
 
     def __init__(self, settings: Settings):
         super().__init__(settings)
-        self.model = load_nli(settings.nli_model)
+        self.model = load_nli(settings.nli_model, settings.encoder)
 
     def run(self, ctx: Context) -> None:
         from ..text.rules import check_rules, make_side
@@ -340,7 +342,7 @@ class ContradictionsAnalyzer(Analyzer):
                 content_sides[i] = make_side(span, actor_of) if span is not None else None
             return content_sides[i]
 
-        ensure_tokens(stmts)
+        ensure_tokens(stmts, ENCODERS[self.settings.encoder][0])
         vecs = np.stack([np.asarray(s.tokens.pooled) for s in stmts if s.tokens is not None])
         candidates = candidate_pairs(claims, vectors=vecs)
         if not candidates:

@@ -1,4 +1,4 @@
-"""Portrayal v3: how the article's sentences portray each actor (targeted sentiment).
+"""Portrayal v4: how the article's sentences portray each actor (targeted sentiment).
 
 Every mention of every actor (``Actor.mentions``, from the ``actors`` analyzer) gets a
 label, negative / neutral / positive, and the probability of that label as its score,
@@ -17,7 +17,7 @@ need not flip it; ``by_mention`` keeps every mention's own label for the reader.
 pass; ``fast`` is the same architecture trained on the spaCy pipeline's own token vectors
 (``framelens.nlp.features.parse_features``), so it needs no encoder pass: less accurate
 (see the README's figures), for streams where the MiniLM pass is the cost that matters.
-Findings of the fast model record ``portrayal.v3-fast``.
+Findings of the fast model record ``portrayal.v4-fast``.
 """
 
 from __future__ import annotations
@@ -49,7 +49,8 @@ class PortrayalAnalyzer(Analyzer):
     name = "portrayal"
     # v2: attention heads blended with the v1 regression; v3: a bag-of-words regression
     # blended in, and the fast variant (setting portrayal_model).
-    version = "3"
+    version = "4"
+    reads_encoder = True
     needs = ("actors",)
     produces = ("actors.sentiment",)
     features = ("sentence_features",)
@@ -58,14 +59,17 @@ class PortrayalAnalyzer(Analyzer):
     def __init__(self, settings: Settings):
         super().__init__(settings)
         self.variant = check_variant(settings.portrayal_model)
-        self.model = load_model(self.variant)  # fail at build time, not on the first article
+        # Fail at build time, not on the first article.
+        self.model = load_model(self.variant, settings.encoder)
         self.tag = f"{self.name}.v{self.version_tag()}"
 
     def shared_features(self) -> tuple[str, ...]:
         return self.features if self.variant == "minilm" else ()
 
     def version_tag(self) -> str:
-        return self.version if self.variant == "minilm" else f"{self.version}-{self.variant}"
+        if self.variant == "minilm":
+            return self.version + self.encoder_suffix()
+        return f"{self.version}-{self.variant}"
 
     def check_nlp(self, nlp_id: str) -> None:
         trained_on = self.model.meta.get("spacy_model") if self.variant == "fast" else None
@@ -89,7 +93,7 @@ class PortrayalAnalyzer(Analyzer):
         if not sents:
             return
         spans = [(m.start, m.end) for a in actors for m in a.mentions]
-        probs = predict(ctx.text, ctx.doc, sents, spans, self.variant)
+        probs = predict(ctx.text, ctx.doc, sents, spans, self.variant, self.settings.encoder)
         text, key, row = ctx.text, self.tag, 0
         for actor in actors:
             p = probs[row : row + len(actor.mentions)]

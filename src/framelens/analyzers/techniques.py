@@ -1,4 +1,4 @@
-"""Techniques v2: the 14 persuasion techniques of PTC (SemEval-2020 Task 11), by span.
+"""Techniques v3: the 14 persuasion techniques of PTC (SemEval-2020 Task 11), by span.
 
 Two small networks on the shared MiniLM wordpiece vectors
 (``nlp.features.sentence_features``, computed once per article), plus cue features
@@ -39,7 +39,8 @@ import numpy as np
 from ..context import Context
 from ..errors import ModelError
 from ..model import Span, Technique, TechniqueSummary
-from ..nlp.heads import MLPEnsemble, dense, load_weights, resource_file, softmax
+from ..nlp.embedder import heads_folder
+from ..nlp.heads import MLPEnsemble, dense, gelu, load_weights, resource_file, softmax
 from ..text.quote_marks import balance_quotes
 from .base import Analyzer, analyzers
 
@@ -427,6 +428,68 @@ def si_rows(inp: ArticleInputs, k: int = 1, lo: int = 0, hi: int | None = None) 
     return np.concatenate(parts, axis=1).astype(np.float32, copy=False)
 
 
+class FoldedSpanFinder:
+    """The span finder's ensemble (``MLPEnsemble`` over ``si_rows``) computed without
+    building ``si_rows``: the same probabilities, 40 % fewer multiplications.
+
+    ``si_rows`` repeats each wordpiece's row as its neighbours' neighbour and its
+    sentence's mean on every row of the sentence. The first layer is linear, so it splits
+    by input block: the standardisation is folded into the weights, every row goes
+    through the own/previous/next blocks once (one matrix product for all members), the
+    sentence block once per sentence and the article block once per article, and the
+    shifted products are added where ``si_rows`` would have put the neighbour.
+    """
+
+    def __init__(self, net: MLPEnsemble, d: int, k: int):
+        self.d, self.k = d, k
+        n_self = 2 * k + 1  # the row itself, then (previous, next) for each distance
+        blocks = [slice(j * d, (j + 1) * d) for j in range(n_self + 1)]
+        art = slice((n_self + 1) * d, None)
+        mu, sd = net.mu.astype(np.float64), net.sd.astype(np.float64)
+        rows, sent, arts, bias = [], [], [], []
+        self.second = []
+        for w1, b1, w2, b2 in net.members:
+            w = w1.astype(np.float64) / sd[:, None]
+            bias.append(b1 - (mu / sd) @ w1.astype(np.float64))
+            rows.append(np.concatenate([w[blk] for blk in blocks[:n_self]], axis=1))
+            sent.append(w[blocks[n_self]])
+            arts.append(w[art])
+            self.second.append((w2, b2))
+        self.hidden = int(net.members[0][0].shape[1])
+        self.members = len(net.members)
+        # (d, members * n_self * hidden): one product for every member and block.
+        self.w_rows = np.concatenate(rows, axis=1).astype(np.float32)
+        self.w_sent = np.concatenate(sent, axis=1).astype(np.float32)
+        self.w_art = np.concatenate(arts, axis=1).astype(np.float32)
+        self.bias = np.concatenate(bias).astype(np.float32)
+
+    def __call__(self, inp: ArticleInputs, lo: int, hi: int) -> np.ndarray:
+        """Probabilities (hi - lo, 3) of rows ``[lo, hi)`` (sentence boundaries)."""
+        x = inp.x[lo:hi]
+        n, m, h, k = len(x), self.members, self.hidden, self.k
+        so = inp.sent_of[lo:hi]
+        p = dense(x, self.w_rows, 0.0).reshape(n, m, 2 * k + 1, h)
+        first = p[:, :, 0, :] + self.bias.reshape(m, h)
+        for dist in range(1, k + 1):
+            if n > dist:
+                same = (so[dist:] == so[:-dist])[:, None, None]
+                first[dist:] += p[:-dist, :, 2 * dist - 1, :] * same
+                first[:-dist] += p[dist:, :, 2 * dist, :] * same
+        sents = [(a - lo, b - lo) for a, b in inp.sent_rows if b > a and lo <= a and b <= hi]
+        if sents:
+            means = np.stack([x[a:b].mean(axis=0) for a, b in sents])
+            per_sent = dense(means, self.w_sent, 0.0).reshape(len(sents), m, h)
+            for (a, b), v in zip(sents, per_sent, strict=True):
+                first[a:b] += v
+        first += dense(inp.article_vec[None, :], self.w_art, 0.0).reshape(1, m, h)
+        act = gelu(first)
+        out = np.zeros((n, 3), dtype=np.float32)
+        for j, (w2, b2) in enumerate(self.second):
+            out += softmax(dense(act[:, j, :], w2, b2))
+        result: np.ndarray = out / m
+        return result
+
+
 def span_rows(inp: ArticleInputs, start: int, end: int) -> np.ndarray:
     """Wordpiece rows overlapping ``[start, end)`` (the nearest row if none does)."""
     rows = np.flatnonzero((inp.offsets[:, 0] < end) & (inp.offsets[:, 1] > start))
@@ -541,10 +604,16 @@ class TechniqueModel:
         self.k = int(config.get("si_neighbours", 1))
         self.decoding: dict[str, Any] = dict(config.get("decoding", {}))
         self.si = MLPEnsemble(weights, "si", model="techniques", fix=RETRAIN)
+        self._folded: FoldedSpanFinder | None = None
         self.tc = MLPEnsemble(weights, "tc", model="techniques", fix=RETRAIN)
         self.tc_text = SpanTextModel(text_vocab, weights) if text_vocab else None
         #: Share of the span-text model in the technique probabilities (tuned on train folds).
         self.text_weight = float(config.get("tc_text_weight", 0.0)) if text_vocab else 0.0
+
+    def _folded_si(self, d: int) -> FoldedSpanFinder:
+        if self._folded is None or self._folded.d != d:
+            self._folded = FoldedSpanFinder(self.si, d, self.k)
+        return self._folded
 
     def piece_probs(self, inp: ArticleInputs) -> np.ndarray:
         """(n, 3) probabilities of Outside, Begin, Inside for each wordpiece row.
@@ -555,14 +624,15 @@ class TechniqueModel:
         """
         if not len(inp.x):
             return np.zeros((0, 3), np.float32)
+        si = self._folded_si(inp.x.shape[1])
         out = []
         lo = 0
         for _, b in inp.sent_rows:
             if b - lo >= PIECE_BLOCK:
-                out.append(self.si(si_rows(inp, self.k, lo, int(b))))
+                out.append(si(inp, lo, int(b)))
                 lo = int(b)
         if lo < len(inp.x) or not out:
-            out.append(self.si(si_rows(inp, self.k, lo, None)))
+            out.append(si(inp, lo, len(inp.x)))
         return np.concatenate(out) if len(out) > 1 else out[0]
 
     def find_spans(self, inp: ArticleInputs) -> list[tuple[int, int, float]]:
@@ -645,10 +715,12 @@ def snap_to_tokens(inp: ArticleInputs, start: int, end: int) -> tuple[int, int]:
     return balance_quotes(text, start, end)
 
 
-@functools.lru_cache(maxsize=1)
-def load_model() -> TechniqueModel:
-    """The shipped weights (``resources/techniques/``), loaded once per process."""
-    base = resources.files("framelens.resources").joinpath("techniques")
+@functools.lru_cache(maxsize=2)
+def load_model(encoder: str = "tuned") -> TechniqueModel:
+    """The shipped weights trained on ``encoder``'s vectors (``resources/techniques/``, or
+    ``resources/frozen/techniques/``), loaded once per process."""
+    folder = heads_folder("techniques", encoder)
+    base = resources.files("framelens.resources").joinpath(folder)
     try:
         config = json.loads(base.joinpath("model.json").read_text(encoding="utf-8"))
         vocab = json.loads(base.joinpath("tc_text.json").read_text(encoding="utf-8"))
@@ -657,9 +729,7 @@ def load_model() -> TechniqueModel:
             f"techniques model could not be loaded ({type(exc).__name__}: {exc})",
             fix=RETRAIN,
         ) from None
-    weights = load_weights(
-        resource_file("techniques", "weights.npz"), model="techniques", fix=RETRAIN
-    )
+    weights = load_weights(resource_file(folder, "weights.npz"), model="techniques", fix=RETRAIN)
     return TechniqueModel(weights, config, vocab)
 
 
@@ -686,13 +756,14 @@ def word_count(text: str) -> int:
 class TechniquesAnalyzer(Analyzer):
     name = "techniques"
     # v2: a span never holds half a quotation (balance_quotes).
-    version = "2"
+    version = "3"
+    reads_encoder = True
     produces = ("techniques", "technique_summary")
     description = "the 14 PTC persuasion techniques, by span (span finder + span labeller)"
 
     def __init__(self, settings: Any):
         super().__init__(settings)
-        self.model = load_model()
+        self.model = load_model(settings.encoder)
         self.lexicon = load_lexicon()
         #: A second technique is reported on a span when its probability reaches this.
         self.second_label = float(self.model.config.get("second_label_min", 0.4))

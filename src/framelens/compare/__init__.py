@@ -117,7 +117,7 @@ def compare_analyses(
     settings = settings or load_settings()
     ctx = build_context(analyses)
     if embedder is None:
-        embedder = load_embedder(settings.embedder)
+        embedder = load_embedder(settings.embedder_spec)
     dims = _dims(dimensions, embedder)
     story = story or story_for(ctx.analyses)
     out = Comparison(story=story)

@@ -101,8 +101,9 @@ failures = sa.Table(
     sa.Column("created_at", sa.String(40), nullable=False),
 )
 
-# Evidence collections (framelens.evidence): documents, their passages with MiniLM
-# embeddings, and (SQLite only) the FTS5 table ``evidence_fts`` (rowid = passage id).
+# Evidence collections (framelens.evidence): documents, their passages with sentence
+# embeddings (and the embedder that made each), and (SQLite only) the FTS5 table
+# ``evidence_fts`` (rowid = passage id).
 evidence_documents = sa.Table(
     "evidence_documents",
     metadata,
@@ -126,6 +127,9 @@ evidence_passages = sa.Table(
     sa.Column("end_char", sa.Integer, nullable=False),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("embedding", sa.LargeBinary, nullable=False),
+    # The embedder_id of the model that made ``embedding`` (migration 008); NULL for a
+    # passage stored before, all of which the one embedder of then made (``minilm-int8``).
+    sa.Column("model", sa.String(200)),
 )
 
 # Stories (framelens.corpus.stories): one row per story, its members in story_articles.
@@ -392,6 +396,17 @@ def _m006_analyses_jsonb(conn: Connection) -> None:
     )
 
 
+def _m008_evidence_passage_model(conn: Connection) -> None:
+    # Which embedder made each passage's vector: with a choice of encoders, a store built
+    # with one must not be searched with another's query vectors (EvidenceIndex._matrix
+    # re-embeds what differs). Existing rows keep NULL: the legacy embedder made them.
+    # Nullable, so a plain ADD COLUMN on both back ends (no table rebuild on SQLite).
+    columns = {c["name"] for c in sa.inspect(conn).get_columns("evidence_passages")}
+    if "model" not in columns:
+        kind = sa.String(200).compile(dialect=conn.dialect)
+        conn.execute(sa.text(f"ALTER TABLE evidence_passages ADD COLUMN model {kind}"))
+
+
 def _finding_filters(conn: Connection, label: str | None, technique: str | None) -> list[Any]:
     """Articles with an analysis holding this label lemma or persuasion technique: JSONB
     containment on PostgreSQL (GIN-indexed), ``json_each`` over the JSON text on SQLite."""
@@ -512,6 +527,7 @@ MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("005_article_vectors", _m005_article_vectors),
     ("006_analyses_jsonb", _m006_analyses_jsonb),
     ("007_text_vectors", _m007_text_vectors),
+    ("008_evidence_passage_model", _m008_evidence_passage_model),
 ]
 
 

@@ -159,7 +159,8 @@ def group_stories(
 ) -> list[Story]:
     """Group articles about the same event into stories (deterministic; see the module).
 
-    ``embedder`` is a ``framelens.nlp.embedder.Embedder`` (``load_embedder(settings.embedder)``);
+    ``embedder`` is a ``framelens.nlp.embedder.Embedder``
+    (``load_embedder(settings.embedder_spec)``);
     ``vectors`` may hold the title + lead embeddings of some articles already (by id), the
     embedder encodes the rest. ``use_dates=False`` ignores publication dates (every article
     is treated as undated). Every article ends in exactly one story; one may hold one article.

@@ -208,7 +208,7 @@ def eval_stories(req: EvalRequest) -> dict[str, Any]:
         items = [a for a in items if a.event in keep]
     window = int(req.options.get("window_days", DEFAULT_WINDOW_DAYS))
     pipeline = Pipeline(["actors"], req.settings)
-    embedder = load_embedder(req.settings.embedder)
+    embedder = load_embedder(req.settings.embedder_spec)
     truth_by_id: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="framelens-basil-") as tmp:
         store = Store(f"sqlite:///{Path(tmp) / 'basil.db'}")

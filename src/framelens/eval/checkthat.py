@@ -94,13 +94,13 @@ def prf(gold: list[bool], pred: list[bool]) -> dict[str, float]:
 @task("claims", dataset="checkthat2024")
 def eval_claims(request: EvalRequest) -> dict[str, Any]:
     """F1/precision/recall of check-worthy sentences on a CheckThat! 2024 split."""
-    from ..analyzers.claims import score_texts
+    from ..analyzers.claims import claim_threshold, load_model, score_texts
 
     sentences = read_split(request.data, request.split)
     if request.limit:
         sentences = sentences[: request.limit]
     scores = score_texts([s.text for s in sentences], request.settings)
-    threshold = float(request.settings.claim_threshold)
+    threshold = claim_threshold(request.settings, load_model(request.settings.encoder))
     pred = [bool(s >= threshold) for s in scores]
     result: dict[str, Any] = prf([s.label for s in sentences], pred)
     result.update(

@@ -82,9 +82,10 @@ def read_split(folder: Path, split: str, limit: int | None = None) -> list[Item]
 def predict_items(
     items: Sequence[Item],
     spacy_model: str = "",
-    embedder: str = "minilm-int8",
+    embedder: str = "tuned",
     variant: str = "minilm",
     track: Callable[..., Iterable[Any]] = untracked,
+    encoder: str = "tuned",
 ) -> np.ndarray:
     """Class probabilities of every target of ``items`` (in order), computed as the analyzer
     computes them: each sentence parsed and encoded as one sentence, then ``predict`` with
@@ -99,7 +100,7 @@ def predict_items(
     docs = list(track(nlp.pipe(texts, batch_size=64), len(texts), "sentences"))
     sents = encode_texts(texts, embedder) if variant == "minilm" else parse_texts(docs)
     rows = [
-        predict(it.sentence, doc, sf, it.targets, variant)
+        predict(it.sentence, doc, sf, it.targets, variant, encoder)
         for it, doc, sf in zip(items, docs, sents, strict=True)
     ]
     return np.concatenate(rows) if rows else np.zeros((0, 3), dtype=np.float32)
@@ -131,7 +132,9 @@ def eval_sentiment(req: EvalRequest) -> dict[str, Any]:
 
     items = read_split(req.data, req.split, req.limit)
     s = req.settings
-    probs = predict_items(items, s.spacy_model, s.embedder, s.portrayal_model, req.track)
+    probs = predict_items(
+        items, s.spacy_model, s.embedder_spec, s.portrayal_model, req.track, s.encoder
+    )
     pred = probs.argmax(axis=1).tolist()
     gold = [label for it in items for label in it.labels]
     if req.predictions:

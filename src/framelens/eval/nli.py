@@ -125,7 +125,7 @@ def eval_nli(request: EvalRequest) -> dict[str, Any]:
     settings = request.settings
     texts = sorted({t for p, h, _ in pairs for t in (p, h)})
     by_text = dict(zip(texts, statements(texts, settings.spacy_model), strict=True))
-    model = load_nli(settings.nli_model)
+    model = load_nli(settings.nli_model, settings.encoder)
     judged = judge(model, [(by_text[p], by_text[h]) for p, h, _ in pairs])
     gold = [lab for *_, lab in pairs]
     pred = [j.label for j in judged]

@@ -186,7 +186,7 @@ def eval_outlets(req: EvalRequest) -> dict[str, Any]:
     items.sort(key=lambda it: (it.event, it.outlet))
     analyses = analyse_basil(items, req.settings, req.track)
     by_src = {a.article.source: a for a in analyses}
-    embedder = load_embedder(req.settings.embedder)
+    embedder = load_embedder(req.settings.embedder_spec)
     by_event: dict[str, list[Analysis]] = defaultdict(list)
     for it in items:
         a = by_src.get(f"basil/{it.event}/{it.outlet}")

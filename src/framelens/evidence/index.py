@@ -1,8 +1,9 @@
 """The evidence index: collections of documents, split into passages, searched two ways.
 
 Passages live in the store's database (tables ``evidence_documents`` and
-``evidence_passages``, migration ``003_evidence``), each with its MiniLM embedding. A
-search ranks passages by BM25 (SQLite FTS5, table ``evidence_fts``) and by cosine
+``evidence_passages``, migration ``003_evidence``), each with its sentence embedding and
+the ``embedder_id`` of the model that made it (migration ``008_evidence_passage_model``).
+A search ranks passages by BM25 (SQLite FTS5, table ``evidence_fts``) and by cosine
 similarity of embeddings, and fuses the two rankings with reciprocal-rank fusion
 (Cormack et al. 2009, k = 60).
 
@@ -11,10 +12,16 @@ embeddings alone, and ``EvidenceIndex.lexical`` is False.
 
 Writes are idempotent: a document's id is the hash of its text, and the same text added
 twice to a collection is stored once.
+
+Vectors of different encoders are not comparable, so a search first embeds again, from
+their stored text, the passages another embedder made (a store built under the other
+``encoder`` setting, or before the embedder was recorded) and stores the new vectors: a
+store switched to another encoder is re-embedded once, on its first search.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -37,6 +44,11 @@ from .readers import EvidenceDoc, read_documents
 RRF_K = 60
 #: Candidates each ranking contributes before fusion.
 CANDIDATES = 50
+#: The embedder spec of a passage whose ``model`` is NULL: stored before migration 008
+#: recorded the embedder, when ``minilm-int8`` was the only one framelens ran.
+LEGACY_SPEC = "minilm-int8"
+#: Passages embedded again per encoder call: bounds the float32 vectors held at once.
+REEMBED_CHUNK = 2048
 _COLLECTION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,199}$")
 _STOP = set(
     "a an and are as at be been but by for from had has have he her his in is it its of on "
@@ -102,6 +114,14 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def _made_by_other(model: str) -> sa.ColumnElement[bool]:
+    """Passages whose vector a model other than ``model`` (an ``embedder_id``) made."""
+    from ..nlp.embedder import embedder_id
+
+    # NULL: stored before migration 008, by the legacy embedder.
+    return sa.func.coalesce(evidence_passages.c.model, embedder_id(LEGACY_SPEC)) != model
+
+
 class EvidenceIndex:
     """Evidence collections in the store at ``store`` (a ``Store`` or a database URL)."""
 
@@ -127,7 +147,20 @@ class EvidenceIndex:
     def _encode(self, texts: list[str]) -> np.ndarray:
         from ..nlp import get_embedder
 
-        return get_embedder(self.settings.embedder).encode(texts)
+        return get_embedder(self.settings.embedder_spec).encode(texts)
+
+    def model_id(self) -> str:
+        """The ``embedder_id`` of the model ``_encode`` runs, stored with each passage.
+
+        At most 200 characters (the column's size): a longer id (a user's long model path)
+        keeps its start and ends with a hash of the whole, so two ids never merge.
+        """
+        from ..nlp.embedder import embedder_id
+
+        model = embedder_id(self.settings.embedder_spec)
+        if len(model) <= 200:
+            return model
+        return f"{model[:183]}:{hashlib.sha256(model.encode('utf-8')).hexdigest()[:16]}"
 
     # -- writes -------------------------------------------------------------------------
 
@@ -156,6 +189,7 @@ class EvidenceIndex:
         if known is not None:
             return AddResult(collection, doc_id, doc.name, int(exists), False)
         spans = make_passages(doc.text)
+        model = self.model_id()
         vectors = self._encode([doc.text[a:b] for a, b in spans])
         try:
             with self.engine.begin() as conn:
@@ -180,6 +214,7 @@ class EvidenceIndex:
                             end_char=b,
                             text=doc.text[a:b],
                             embedding=np.asarray(vec, dtype=np.float16).tobytes(),
+                            model=model,
                         )
                     ).inserted_primary_key
                     pid = inserted[0] if inserted is not None else None
@@ -330,28 +365,75 @@ class EvidenceIndex:
             )
 
     def _matrix(self, collections: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
-        """Passage ids and embeddings of ``collections`` (cached until the index changes)."""
+        """Passage ids and embeddings of ``collections`` (cached until the index changes).
+
+        Passages another embedder made are embedded again first (``_reembed``), so every
+        row is comparable with this index's query vectors. The cache is keyed by the model
+        too: a changed embedder setting reloads (and re-embeds) instead of reusing vectors.
+        """
         p = evidence_passages.c
         where = p.collection.in_(collections)
+        model = self.model_id()
         try:
             with self.engine.connect() as conn:
-                stamp = tuple(
-                    conn.execute(sa.select(sa.func.count(), sa.func.max(p.id)).where(where)).one()
+                stamp = (
+                    *conn.execute(sa.select(sa.func.count(), sa.func.max(p.id)).where(where)).one(),
+                    model,
                 )
                 cached = self._vectors.get(collections)
                 if cached is not None and cached[0] == stamp:
                     return cached[1], cached[2]
-                rows = conn.execute(sa.select(p.id, p.embedding).where(where)).all()
+                # The text only of the passages to embed again (None for the others).
+                redo_text = sa.case((_made_by_other(model), p.text), else_=sa.null())
+                rows = conn.execute(
+                    sa.select(p.id, p.embedding, redo_text).where(where).order_by(p.id)
+                ).all()
         except SQLAlchemyError as exc:
             raise self._fail("read evidence", exc) from None
         ids = np.array([r[0] for r in rows], dtype=np.int64)
-        mat = (
-            np.stack([np.frombuffer(r[1], dtype=np.float16) for r in rows]).astype(np.float32)
-            if rows
-            else np.zeros((0, 384), dtype=np.float32)
-        )
+        vectors = [np.frombuffer(r[1], dtype=np.float16) for r in rows]
+        redo = [i for i, r in enumerate(rows) if r[2] is not None]
+        if redo:
+            fresh = self._reembed(model, [(int(rows[i][0]), str(rows[i][2])) for i in redo])
+            for i, vec in zip(redo, fresh, strict=True):
+                vectors[i] = vec
+        mat = np.stack(vectors).astype(np.float32) if rows else np.zeros((0, 384), dtype=np.float32)
+        # Re-embedding changes neither the count nor the largest id: the stamp still holds.
         self._vectors[collections] = (stamp, ids, mat)
         return ids, mat
+
+    def _reembed(self, model: str, passages: list[tuple[int, str]]) -> np.ndarray:
+        """Embed ``(id, text)`` passages with this index's embedder and store the vectors
+        (float16, as ``add_document`` does) with ``model``; return them.
+
+        Encoding runs before the write transaction, so no write lock is held while the model
+        runs, and every row is written in that one transaction. Each UPDATE matches only a
+        row still made by another model: of two processes re-embedding at once, the second
+        rewrites nothing, and neither can duplicate a passage (updates, not inserts).
+        """
+        texts = [text for _, text in passages]
+        vectors = np.concatenate(
+            [
+                np.asarray(self._encode(texts[i : i + REEMBED_CHUNK]), dtype=np.float16)
+                for i in range(0, len(texts), REEMBED_CHUNK)
+            ]
+        )
+        p = evidence_passages.c
+        update = (
+            evidence_passages.update()
+            .where(p.id == sa.bindparam("pid"), _made_by_other(model))
+            .values(embedding=sa.bindparam("vec"), model=model)
+        )
+        rows = [
+            {"pid": pid, "vec": vec.tobytes()}
+            for (pid, _), vec in zip(passages, vectors, strict=True)
+        ]
+        try:
+            with self.store._writing() as conn:
+                conn.execute(update, rows)
+        except SQLAlchemyError as exc:
+            raise self._fail("save evidence", exc) from None
+        return vectors
 
     def _bm25(self, query: str, collections: tuple[str, ...], n: int) -> list[int]:
         match = fts_query(query)

@@ -1,4 +1,4 @@
-"""Verdicts v2: each check-worthy claim against the user's evidence collections.
+"""Verdicts v3: each check-worthy claim against the user's evidence collections.
 
 Runs only when the ``evidence`` setting names collections (``framelens analyze
 --evidence C`` or ``framelens check ARTICLE --evidence C``); otherwise it does nothing.
@@ -29,7 +29,8 @@ class VerdictsAnalyzer(Analyzer):
     name = "verdicts"
     # v2: a claim that reports someone's words is judged on what it reports; the number
     # and date rules of contradictions v2.
-    version = "2"
+    version = "3"
+    reads_encoder = True
     needs = ("claims",)
     produces = ("claims.verdicts",)
     features = ("sentence_features",)
@@ -46,7 +47,7 @@ class VerdictsAnalyzer(Analyzer):
 
             self.index = EvidenceIndex(settings.db_url, settings)
             self.index.require(self.collections)
-            self.model = load_nli(settings.nli_model)
+            self.model = load_nli(settings.nli_model, settings.encoder)
 
     def run(self, ctx: Context) -> None:
         claims = ctx.analysis.claims

@@ -128,7 +128,7 @@ def model_id(nlp: Language) -> str:
 
 
 @functools.lru_cache(maxsize=2)
-def get_embedder(spec: str = "minilm-int8") -> Embedder:
+def get_embedder(spec: str = "tuned") -> Embedder:
     """The sentence embedder named by the ``embedder`` setting, loaded once."""
     from .embedder import load_embedder
 

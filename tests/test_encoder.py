@@ -1,0 +1,90 @@
+"""The two shipped encoders (setting ``encoder``): the tuned one and the frozen original,
+each with the heads trained on its own vectors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from framelens import Pipeline, load_settings
+from framelens.analyzers import claims, techniques
+from framelens.errors import ConfigError
+from framelens.nlp import get_embedder, nli, sentiment
+from framelens.nlp.embedder import ENCODERS, check_encoder, embedder_id, heads_folder
+
+ARTICLE = (
+    "The regional council approved a budget of 40 million euros on Tuesday, its chair "
+    'said. Critics called the plan a reckless giveaway. "We cannot keep paying for '
+    'roads nobody uses," said Marta Ilves, who leads the opposition bloc. The council '
+    "said spending on schools would rise by 12 percent next year."
+)
+
+
+def test_settings_resolve_the_embedder_from_the_encoder() -> None:
+    assert load_settings().encoder == "tuned"
+    assert load_settings().embedder_spec == "tuned"
+    assert load_settings(encoder="frozen").embedder_spec == "minilm-int8"
+    # An explicit embedder wins over the encoder's own; the heads still follow encoder.
+    assert load_settings(encoder="frozen", embedder="x.onnx").embedder_spec == "x.onnx"
+
+
+def test_an_unknown_encoder_is_one_clear_error() -> None:
+    with pytest.raises(ConfigError, match="tuned, frozen"):
+        check_encoder("finetuned")
+    with pytest.raises(ConfigError):
+        heads_folder("claims", "bert")
+    assert heads_folder("claims", "tuned") == "claims"
+    assert heads_folder("claims", "frozen") == "frozen/claims"
+
+
+def test_each_encoder_loads_its_own_heads() -> None:
+    for load in (techniques.load_model, claims.load_model):
+        tuned, frozen = load("tuned"), load("frozen")
+        assert tuned is not frozen
+        assert tuned is load("tuned")  # loaded once per process
+    a, b = sentiment.load_model("minilm", "tuned"), sentiment.load_model("minilm", "frozen")
+    assert not np.array_equal(a.w["proj_w"], b.w["proj_w"])
+    # The fast variant reads the parse, not the encoder: one model whatever the encoder.
+    assert sentiment.load_model("fast", "tuned") is sentiment.load_model("fast", "frozen")
+    bundled = nli.load_nli("", "frozen")
+    assert isinstance(bundled, nli.BundledNLI) and bundled.embedder == ENCODERS["frozen"][0]
+    assert nli.load_nli("", "tuned").embedder == "tuned"
+
+
+def test_findings_record_which_encoder_read_them() -> None:
+    versions = {}
+    for encoder in ENCODERS:
+        pipe = Pipeline(None, load_settings(encoder=encoder, lang_check=False))
+        analysis = pipe.analyze(ARTICLE)
+        versions[encoder] = analysis.pipeline
+        assert analysis.claims, encoder  # both encoders find the budget claims
+    for name in ("claims", "techniques", "portrayal", "contradictions"):
+        assert versions["frozen"][name] == versions["tuned"][name] + "-frozen"
+    for name in ("actors", "quotes", "relations"):  # these read no encoder
+        assert versions["frozen"][name] == versions["tuned"][name]
+
+
+def test_the_tuned_encoder_keeps_the_original_sentence_space() -> None:
+    """Distillation kept the tuned encoder's pooled vectors near the original model's, so
+    stored vectors, story grouping and retrieval keep working: a floor, not a value."""
+    texts = [
+        "The health ministry said 300 families had returned to the district.",
+        "Aid workers said only 80 families had come back.",
+        "The striker scored twice in the second half.",
+        "Parliament passed the budget after a long night of debate.",
+    ]
+    tuned = get_embedder("tuned").encode(texts)
+    frozen = get_embedder("minilm-int8").encode(texts)
+    cos = (tuned * frozen).sum(axis=1)
+    assert cos.min() > 0.8
+    # The two refugee sentences stay each other's nearest neighbours under both.
+    for vecs in (tuned, frozen):
+        sims = vecs @ vecs.T
+        np.fill_diagonal(sims, -1)
+        assert sims[0].argmax() == 1 and sims[1].argmax() == 0
+
+
+def test_embedder_ids_tell_the_encoders_apart() -> None:
+    tuned, frozen = embedder_id("tuned"), embedder_id("minilm-int8")
+    assert tuned.startswith("tuned:") and frozen.startswith("minilm-int8")
+    assert tuned != frozen
