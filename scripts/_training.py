@@ -23,6 +23,6 @@ def cache_dir(task: str) -> Path:
     features of one encoder never train the heads of another."""
     from framelens import load_settings
 
-    spec = load_settings().embedder_spec
+    spec = load_settings().encoder_spec
     tag = "".join(c if c.isalnum() or c in "-_." else "_" for c in spec)[-60:]
     return Path(f"/tmp/framelens-{task}-{tag}")

@@ -58,7 +58,7 @@ def load_split(folder: Path, split: str, cache: Path) -> tuple[list[Sentence], l
         t0 = time.time()
         docs = list(nlp.pipe(texts, batch_size=256))
         DocBin(store_user_data=False, docs=docs).to_disk(doc_file)
-        feats = get_embedder(settings.embedder_spec).encode_tokens(texts)
+        feats = get_embedder(settings.encoder_spec).encode_tokens(texts)
         tok = [(f.hidden.astype(np.float16), np.asarray(f.offsets), f.pooled) for f in feats]
         tok_file.write_bytes(pickle.dumps(tok))
         print(f"{split}: parsed and encoded {len(texts)} sentences in {time.time() - t0:.0f}s")

@@ -331,7 +331,7 @@ def encode_all(texts: list[str], cache: Path) -> dict[str, Any]:
     todo = sorted({t for t in texts if t not in known})
     if todo:
         log(f"encoding {len(todo)} sentences with MiniLM")
-        emb = get_embedder(load_settings().embedder_spec)
+        emb = get_embedder(load_settings().encoder_spec)
         for i in range(0, len(todo), 512):
             chunk = todo[i : i + 512]
             for t, f in zip(chunk, emb.encode_tokens(chunk), strict=True):
@@ -507,7 +507,7 @@ def main() -> None:
         "version": 2,  # 2: trained on the tuned encoder (1: frozen MiniLM)
         "labels": [str(c) for c in clf.classes_],
         "features": list(FEATURE_NAMES),
-        "embedder": embedder_id(load_settings().embedder_spec),
+        "embedder": embedder_id(load_settings().encoder_spec),
         "temperature": temperature,
         "hidden": info["width"],
         "alpha": info["alpha"],

@@ -83,7 +83,7 @@ def token_cache(items: list[Item], path: Path, variant: str) -> list[list[Senten
         if variant == "fast":
             feats: list[Any] = [s[0] for s in parse_texts(list(load_nlp().pipe(texts)))]
         else:
-            feats = get_embedder(load_settings().embedder_spec).encode_tokens(texts)
+            feats = get_embedder(load_settings().encoder_spec).encode_tokens(texts)
         np.savez(
             path,
             hidden=np.concatenate([f.hidden for f in feats]).astype(np.float16),
@@ -491,7 +491,7 @@ def main() -> None:
         "variant": variant,
         "vectors": "spaCy doc.tensor"
         if variant == "fast"
-        else embedder_id(load_settings().embedder_spec),
+        else embedder_id(load_settings().encoder_spec),
         "spacy_model": model_id(load_nlp()) if variant == "fast" else None,
         "bow_weight": bow_weight,
         "features": feature_dim(tr.dim),

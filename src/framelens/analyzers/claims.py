@@ -312,7 +312,7 @@ def standalone_features(texts: Sequence[str], settings: Settings) -> list[Senten
     from ..nlp import get_embedder
     from ..nlp.features import SentenceFeatures
 
-    encoded = get_embedder(settings.embedder_spec).encode_tokens(list(texts))
+    encoded = get_embedder(settings.encoder_spec).encode_tokens(list(texts))
     return [
         SentenceFeatures(
             0, len(t), f.hidden, np.asarray(f.offsets, dtype=np.int64).reshape(-1, 2), f.pooled

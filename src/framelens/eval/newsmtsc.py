@@ -133,7 +133,7 @@ def eval_sentiment(req: EvalRequest) -> dict[str, Any]:
     items = read_split(req.data, req.split, req.limit)
     s = req.settings
     probs = predict_items(
-        items, s.spacy_model, s.embedder_spec, s.portrayal_model, req.track, s.encoder
+        items, s.spacy_model, s.encoder_spec, s.portrayal_model, req.track, s.encoder
     )
     pred = probs.argmax(axis=1).tolist()
     gold = [label for it in items for label in it.labels]

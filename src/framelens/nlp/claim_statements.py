@@ -15,7 +15,7 @@ import numpy as np
 
 from ..model import Claim
 from ..text.rules import make_side
-from .embedder import ENCODERS, TokenFeatures
+from .embedder import TokenFeatures
 from .features import SentenceFeatures, sentence_features
 from .nli import Statement, statements
 
@@ -73,9 +73,8 @@ def claim_statements(
     """
     if actor_of is None:
         actor_of = actor_tokens(ctx)
-    # The shared pass is reused when it runs the encoder the NLI model was trained on.
-    reuse = ctx.settings.embedder_spec == ENCODERS[ctx.settings.encoder][0]
-    feats = sentence_features(ctx) if reuse else []
+    # The shared pass runs the encoder the bundled NLI heads of ``encoder`` were trained on.
+    feats = sentence_features(ctx)
     ends = [sf.end for sf in feats]
     out = []
     for claim in claims:
@@ -86,6 +85,6 @@ def claim_statements(
             out.append(statements([judged.text], ctx.settings.spacy_model)[0])
             continue
         text = ctx.text[span.start_char : span.end_char]
-        tokens = _tokens_for(ctx, feats, ends, span.start_char, span.end_char) if reuse else None
+        tokens = _tokens_for(ctx, feats, ends, span.start_char, span.end_char)
         out.append(Statement(text, make_side(span, actor_of), tokens))
     return out

@@ -361,6 +361,30 @@ def embedder_id(spec: str) -> str:
     return spec
 
 
+def check_embedder(spec: str) -> str:
+    """``spec`` when ``load_embedder`` can try it: a ``ModelError`` now, without loading a
+    model, for a file or folder that does not exist."""
+    if spec in ("", "minilm-int8", "tuned"):
+        return spec
+    if spec.endswith(".onnx"):
+        if not Path(spec).is_file():
+            raise ModelError(
+                f"embedder file {spec!r} does not exist",
+                fix="give the path of an ONNX export of all-MiniLM-L6-v2",
+                value=spec,
+            )
+        return spec
+    looks_like_path = spec.startswith((".", "~", "/")) or "\\" in spec or spec.count("/") > 1
+    if looks_like_path and not Path(spec).expanduser().exists():
+        # Not a hub id ("org/name"): say the folder is missing, not that torch is.
+        raise ModelError(
+            f"embedder folder {spec!r} does not exist",
+            fix="give a local sentence-transformers model folder, or embedder = 'minilm-int8'",
+            value=spec,
+        )
+    return spec
+
+
 def load_embedder(spec: str) -> Embedder:
     """``tuned`` (``resources/encoder/model.onnx``), ``minilm-int8``, an ``.onnx`` of that
     architecture, or a sentence-transformers spec."""
@@ -377,21 +401,7 @@ def load_embedder(spec: str) -> Embedder:
         return OnnxMiniLM(path, threads=1, name=embedder_id("tuned"))
     if spec in ("", "minilm-int8"):
         return OnnxMiniLM()
+    check_embedder(spec)
     if spec.endswith(".onnx"):
-        if not Path(spec).is_file():
-            raise ModelError(
-                f"embedder file {spec!r} does not exist",
-                fix="give the path of an ONNX export of all-MiniLM-L6-v2",
-                value=spec,
-            )
         return OnnxMiniLM(spec)
-    path = Path(spec).expanduser()
-    looks_like_path = spec.startswith((".", "~", "/")) or "\\" in spec or spec.count("/") > 1
-    if looks_like_path and not path.exists():
-        # Not a hub id ("org/name"): say the folder is missing, not that torch is.
-        raise ModelError(
-            f"embedder folder {spec!r} does not exist",
-            fix="give a local sentence-transformers model folder, or embedder = 'minilm-int8'",
-            value=spec,
-        )
     return SentenceTransformerEmbedder(spec)

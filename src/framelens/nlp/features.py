@@ -70,7 +70,7 @@ def precompute_sentence_features(contexts: list[Context]) -> None:
         return
     spans = [[(s.start_char, s.end_char) for s in c.doc.sents] for c in todo]
     texts = [c.text[a:b] for c, sents in zip(todo, spans, strict=True) for a, b in sents]
-    feats = iter(get_embedder(todo[0].settings.embedder_spec).encode_tokens(texts))
+    feats = iter(get_embedder(todo[0].settings.encoder_spec).encode_tokens(texts))
     for ctx, sents in zip(todo, spans, strict=True):
         out = []
         for a, b in sents:
