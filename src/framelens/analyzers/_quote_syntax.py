@@ -247,9 +247,13 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
         if child.dep_ == "agent":
             objs = [c for c in child.children if c.dep_ == "pobj"]
             return objs[0] if objs else None
-    walk = verb.dep_ in ("conj", "advcl", "xcomp", "pcomp") or (
-        verb.dep_ == "prep" and verb.pos_ == "ADP"  # "explained ... by saying"
-    )
+    walk = (
+        verb.dep_ in ("conj", "advcl", "xcomp", "pcomp")
+        or (
+            verb.dep_ == "prep" and verb.pos_ == "ADP"  # "explained ... by saying"
+        )
+        or (verb.dep_ == "acomp" and verb.pos_ == "ADJ")
+    )  # "voters are likely to say"
     if depth < 3 and walk and verb.head is not verb:
         return subject_of(verb.head, depth + 1)
     if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
