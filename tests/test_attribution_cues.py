@@ -92,3 +92,32 @@ def test_an_outlet_taken_for_a_place_reports(run: Run) -> None:
     )
     sp = quote_with(a, "turnout").speaker
     assert sp is not None and sp.name == "Politico"
+
+
+@pytest.mark.parametrize("verb", ["hopes", "hoped", "is hoping"])
+def test_hope_is_a_cue_whatever_the_lemmatiser_says(run: Run, verb: str) -> None:
+    # en_core_web_sm lemmatises "hopes", "hoped" and "hoping" as "hop".
+    a = run(f"Ana Ruiz {verb} that the bridge will reopen in May.")
+    q = quote_with(a, "the bridge will reopen")
+    assert q.speaker is not None and q.speaker.name == "Ana Ruiz"
+    assert q.cue is not None and q.cue.text.startswith("hop")
+
+
+def test_a_hop_is_not_a_cue(run: Run) -> None:
+    a = run("The rabbit hopped over the fence that the farmer had built.")
+    assert not [q for q in a.quotes if q.kind != "scare"]
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "speaker"),
+    [
+        ("The union echoed the mayor's warning about the budget.", "warning", "union"),
+        ("Councillor Ines Moreau expressed concern about the new tolls.", "concern", "Moreau"),
+        ("Lena Ostrova favors a ban on night flights.", "a ban on night flights", "Ostrova"),
+    ],
+)
+def test_echo_express_and_favor_take_their_object(
+    run: Run, text: str, content: str, speaker: str
+) -> None:
+    q = quote_with(run(text), content)
+    assert q.speaker is not None and speaker in q.speaker.name

@@ -223,10 +223,21 @@ def cue_span(tok: Token) -> tuple[int, int]:
     return start, end
 
 
+#: Lemmatiser slips on cue words: the forms en_core_web_sm lemmatises wrongly, with the
+#: lemma they have ("hopes", "hoped", "hoping" get "hop"; "hopped" keeps it).
+_LEMMA_FIXES = {"hopes": "hope", "hoped": "hope", "hoping": "hope"}
+
+
+def cue_lemma(tok: Token) -> str:
+    """The token's lemma, lower-cased, with the lemmatiser's known slips on cue words
+    mended ("hoping" -> "hope", not "hop")."""
+    return _LEMMA_FIXES.get(tok.lower_) or tok.lemma_.lower()
+
+
 def is_cue(tok: Token, lemmas: Iterable[str], lex: Lexicon) -> bool:
     if tok.pos_ not in ("VERB", "AUX") and not (tok.tag_.startswith("VB")):
         return False
-    lemma = tok.lemma_.lower()
+    lemma = cue_lemma(tok)
     if lemma in lemmas:
         return True
     return any(c.dep_ == "prt" and (lemma, c.lower_) in lex.phrasal for c in tok.children)

@@ -96,6 +96,7 @@ from ._quote_syntax import (
     Found,
     Lexicon,
     core_span,
+    cue_lemma,
     cue_span,
     is_cue,
     is_name,
@@ -408,7 +409,7 @@ class _Finder:
             taken.update(inside)
             kind: QuoteKind = "mixed" if inside else "indirect"
             tok = self._nominal_host(tok)
-            lemma = tok.lemma_.lower()
+            lemma = cue_lemma(tok)
             confidence = 0.6 if lemma in lex.cognition and lemma not in lex.speech else 0.8
             subject = self._speaker_token(tok)
             cue = cue_span(tok)
@@ -446,11 +447,11 @@ class _Finder:
         in_the_words_of = tok.lower_ == "words" and tok.head.lower_ == "in"
         if in_the_words_of and any(c.lower_ == "of" for c in tok.children):
             return [self._rest_of_sentence(tok.head)]
-        if tok.pos_ == "NOUN" and tok.lemma_.lower() in lex.nominal:
+        if tok.pos_ == "NOUN" and cue_lemma(tok) in lex.nominal:
             return self._nominal_content(tok)
         if not is_cue(tok, lex.clause_cues, lex):
             return self._prep_object_content(tok)
-        lemma = tok.lemma_.lower()
+        lemma = cue_lemma(tok)
         comps = [c for c in tok.children if c.dep_ == "ccomp"]
         if lemma in lex.intention:
             comps += [c for c in tok.children if c.dep_ == "xcomp"]
@@ -512,7 +513,7 @@ class _Finder:
         preposition's object (with the infinitive that follows it)."""
         if tok.pos_ not in ("VERB", "AUX") and not tok.tag_.startswith("VB"):
             return []
-        lemma = tok.lemma_.lower()
+        lemma = cue_lemma(tok)
         for child in tok.rights:
             pair = (lemma, child.lower_)
             if child.dep_ not in ("prep", "prt") or pair not in self.lex.prep_object:
@@ -590,7 +591,7 @@ class _Finder:
                 continue
             # 'wanted "to know everything"' quotes a want; 'seek an order – or "erpo"' does
             # not: verbs of thinking and wanting govern a quote only through a complement.
-            if tok.lemma_.lower() in says or child.dep_ in ("ccomp", "xcomp"):
+            if cue_lemma(tok) in says or child.dep_ in ("ccomp", "xcomp"):
                 return tok if tok.i not in self.used_cues else None
             return None
         return None
@@ -610,7 +611,7 @@ class _Finder:
     def _is_title(self, region: Region, inner: str) -> bool:
         before = self.idx.tokens(max(0, region.start - 40), region.start)[-3:]
         for tok in reversed(before):
-            if tok.lemma_.lower() in self.lex.work_nouns or tok.lower_ in self.lex.work_nouns:
+            if cue_lemma(tok) in self.lex.work_nouns or tok.lower_ in self.lex.work_nouns:
                 return True
             after_work = tok.i > 0 and tok.nbor(-1).lemma_.lower() in self.lex.work_nouns
             if tok.lower_ in ("called", "named") and after_work:  # 'a column called "..."'
