@@ -121,3 +121,50 @@ def test_echo_express_and_favor_take_their_object(
 ) -> None:
     q = quote_with(run(text), content)
     assert q.speaker is not None and speaker in q.speaker.name
+
+
+def test_a_clause_opening_with_a_gerund_is_reported(run: Run) -> None:
+    # The parser hangs "could create" on "legalizing", the xcomp of "said".
+    a = run("Mayor Tom Beck said legalizing street markets could create hundreds of jobs.")
+    q = quote_with(a, "could create hundreds of jobs")
+    assert q.content.text.startswith("legalizing")
+    assert q.speaker is not None and q.speaker.name == "Tom Beck"
+
+
+def test_a_second_said_keeps_the_first_speaker_and_splits_the_report(run: Run) -> None:
+    a = run(
+        "Ines Moreau said her budget cuts had given the council breathing room and said "
+        "that the tolls would stay."
+    )
+    first = quote_with(a, "breathing room")
+    second = quote_with(a, "the tolls would stay")
+    assert "tolls" not in first.content.text  # the first report ends before "and said"
+    for q in (first, second):
+        assert q.speaker is not None and q.speaker.name == "Ines Moreau"
+
+
+@pytest.mark.parametrize(
+    ("text", "first_piece", "second_piece"),
+    [
+        (
+            "Dana Whitfield says the county accepted the grant from the ministry — arguing "
+            "that the roads could not wait.",
+            "accepted the grant",
+            "the roads could not wait",
+        ),
+        (
+            "Dana Whitfield says the county had accepted the grant, adding that the roads "
+            "could not wait.",
+            "accepted the grant",
+            "the roads could not wait",
+        ),
+    ],
+)
+def test_a_participle_after_a_dash_or_comma_continues_the_report(
+    run: Run, text: str, first_piece: str, second_piece: str
+) -> None:
+    a = run(text)
+    first, second = quote_with(a, first_piece), quote_with(a, second_piece)
+    assert second_piece not in first.content.text  # the first report ends at the dash
+    for q in (first, second):
+        assert q.speaker is not None and q.speaker.name == "Dana Whitfield"

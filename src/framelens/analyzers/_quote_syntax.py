@@ -243,6 +243,23 @@ def is_cue(tok: Token, lemmas: Iterable[str], lex: Lexicon) -> bool:
     return any(c.dep_ == "prt" and (lemma, c.lower_) in lex.phrasal for c in tok.children)
 
 
+def continued_report(verb: Token) -> Token | None:
+    """The cue whose report ``verb`` continues, where the parser hung ``verb`` inside that
+    cue's clause: "He said the attacks worked and said that ..." (a second "said" joined
+    to the clause) or "Ruiz says the plan failed — arguing that ..." (a participle after a
+    dash or comma). Both speak with the outer cue's subject, and the outer report ends
+    before them."""
+    head = verb.head
+    if head.dep_ != "ccomp" or head.head is head:
+        return None
+    if verb.dep_ == "conj" and head.head.lemma_ == verb.lemma_:
+        return head.head
+    set_off = verb.i > 0 and verb.nbor(-1).text in ("—", "–", "-", ",")
+    if verb.dep_ == "advcl" and verb.tag_ == "VBG" and set_off:
+        return head.head
+    return None
+
+
 def subject_of(verb: Token, depth: int = 0) -> Token | None:
     """Who does the saying: the verb's subject, through conj/advcl/xcomp chains."""
     # "The medical charity Karsa Medical Relief said": two subjects; the one next to the
@@ -258,13 +275,14 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
         if child.dep_ == "agent":
             objs = [c for c in child.children if c.dep_ == "pobj"]
             return objs[0] if objs else None
+    outer = continued_report(verb)
+    if outer is not None:
+        return subject_of(outer, depth + 1) if depth < 3 else None
     walk = (
         verb.dep_ in ("conj", "advcl", "xcomp", "pcomp")
-        or (
-            verb.dep_ == "prep" and verb.pos_ == "ADP"  # "explained ... by saying"
-        )
-        or (verb.dep_ == "acomp" and verb.pos_ == "ADJ")
-    )  # "voters are likely to say"
+        or (verb.dep_ == "prep" and verb.pos_ == "ADP")  # "explained ... by saying"
+        or (verb.dep_ == "acomp" and verb.pos_ == "ADJ")  # "voters are likely to say"
+    )
     if depth < 3 and walk and verb.head is not verb:
         return subject_of(verb.head, depth + 1)
     if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):

@@ -95,6 +95,7 @@ from ._quote_syntax import (
     DocIndex,
     Found,
     Lexicon,
+    continued_report,
     core_span,
     cue_lemma,
     cue_span,
@@ -455,8 +456,12 @@ class _Finder:
         comps = [c for c in tok.children if c.dep_ == "ccomp"]
         if lemma in lex.intention:
             comps += [c for c in tok.children if c.dep_ == "xcomp"]
+        elif not comps and lemma in lex.speech:
+            # "He said legalizing it could create jobs": the parser hangs the clause on
+            # the gerund that opens it, as the verb's xcomp.
+            comps = [c for c in tok.children if c.dep_ == "xcomp" and c.tag_ == "VBG"]
         if comps:
-            return [trim(text, *subtree_span(c)) for c in comps if self._detached(c, tok)]
+            return [self._own_report(c, tok) for c in comps if self._detached(c, tok)]
         if any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children):
             return [self._rest_of_sentence(tok)]  # "as X said, ..."
         if lemma in lex.object:
@@ -527,6 +532,24 @@ class _Finder:
                     end = max(end, subtree_span(c)[1])
             return [trim(self.text, start, end)]
         return []
+
+    def _own_report(self, clause: Token, cue: Token) -> tuple[int, int]:
+        """The clause's span, ending before a cue that continues the same report ("said
+        the plan failed — arguing that ..."; ``continued_report``): that cue reports the
+        rest itself."""
+        start, end = subtree_span(clause)
+        for t in clause.subtree:
+            if (
+                t.i > clause.i
+                and continued_report(t) == cue
+                and is_cue(t, self.lex.clause_cues, self.lex)
+            ):
+                # ... and before the "and" or the dash that joins it
+                k = t.left_edge.i - 1
+                while k > clause.left_edge.i and t.doc[k].dep_ in ("cc", "punct"):
+                    k -= 1
+                end = min(end, t.doc[k].idx + len(t.doc[k].text))
+        return trim(self.text, start, end)
 
     def _detached(self, clause: Token, cue: Token) -> bool:
         """A clause before its cue is reported speech only when punctuation sets it off
