@@ -168,3 +168,44 @@ def test_a_participle_after_a_dash_or_comma_continues_the_report(
     assert second_piece not in first.content.text  # the first report ends at the dash
     for q in (first, second):
         assert q.speaker is not None and q.speaker.name == "Dana Whitfield"
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "speaker"),
+    [
+        # the same construction for labels of either side: "fascist" and "traitor"
+        ("Former governor Martin Ode is calling Senator Paul Crane a fascist.", "a fascist", "Ode"),
+        ("Senator Paul Crane keeps calling Martin Ode a traitor.", "a traitor", "Crane"),
+        ("Local traders call the new tolls a tax on the poor.", "a tax on the poor", "traders"),
+        ("The union described the pay offer as an insult.", "as an insult", "union"),
+    ],
+)
+def test_calling_someone_something_is_attributed(
+    run: Run, text: str, content: str, speaker: str
+) -> None:
+    q = quote_with(run(text), content)
+    assert q.kind == "indirect"
+    assert q.speaker is not None and speaker in q.speaker.name
+
+
+def test_calling_someone_on_the_phone_is_not(run: Run) -> None:
+    a = run("Mayor Ana Ruiz called Lena Ostrova on Tuesday about the tolls.")
+    assert not [q for q in a.quotes if q.kind != "scare"]
+
+
+def test_calling_for_someone_to_act(run: Run) -> None:
+    a = run("Ana Ruiz is calling for the regional council to freeze the tolls until May.")
+    q = quote_with(a, "to freeze the tolls")
+    assert q.content.text.startswith("the regional council")
+    assert q.speaker is not None and q.speaker.name == "Ana Ruiz"
+
+
+def test_viewing_something_as_something_is_attributed(run: Run) -> None:
+    a = run("Many residents of Port Ellery view the new tolls as a tax on the poor.")
+    q = quote_with(a, "as a tax on the poor")
+    assert q.speaker is not None and "residents" in q.speaker.name
+
+
+def test_seeing_a_thing_is_not(run: Run) -> None:
+    a = run("Ana Ruiz saw the damaged bridge from the harbour on Tuesday.")
+    assert not [q for q in a.quotes if q.kind != "scare"]

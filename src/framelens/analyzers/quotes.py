@@ -450,6 +450,8 @@ class _Finder:
             return [self._rest_of_sentence(tok.head)]
         if tok.pos_ == "NOUN" and cue_lemma(tok) in lex.nominal:
             return self._nominal_content(tok)
+        if is_cue(tok, lex.naming, lex) and (named := self._named_as(tok)):
+            return named
         if not is_cue(tok, lex.clause_cues, lex):
             return self._prep_object_content(tok)
         lemma = cue_lemma(tok)
@@ -513,6 +515,27 @@ class _Finder:
                 end = max(end, subtree_span(child)[1])
         return [trim(self.text, start, end)]
 
+    def _named_as(self, tok: Token) -> list[tuple[int, int]]:
+        """ "called him a political opportunist", "see the plan as a trap": the object and
+        what it is called. The parser sometimes makes a name the verb's xcomp and the
+        label the name's object ("calling Trump a fascist")."""
+        name = next((c for c in tok.rights if c.dep_ == "xcomp" and c.pos_ == "PROPN"), None)
+        if name is not None:  # the label hangs on the name
+            first, label = name, next((c for c in name.rights if c.dep_ == "dobj"), None)
+        else:
+            first = next((c for c in tok.rights if c.dep_ == "dobj"), None)
+            label = next(
+                (
+                    c
+                    for c in tok.rights
+                    if c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ == "as")
+                ),
+                None,
+            )  # "call it the nerd prom", "see the plan as a trap"
+        if first is None or label is None or label.i <= first.i:
+            return []
+        return [trim(self.text, subtree_span(first)[0], subtree_span(label)[1])]
+
     def _prep_object_content(self, tok: Token) -> list[tuple[int, int]]:
         """ "called for a ban", "pointed to the polls", "called on the council to act": the
         preposition's object (with the infinitive that follows it)."""
@@ -521,14 +544,22 @@ class _Finder:
         lemma = cue_lemma(tok)
         for child in tok.rights:
             pair = (lemma, child.lower_)
+            mark = next((m for m in child.lefts if m.dep_ == "mark"), None)
+            if child.dep_ == "advcl" and mark and (lemma, mark.lower_) in self.lex.prep_object:
+                # "is calling for the council to act": the parser made "for" the mark of
+                # an adverbial clause; the clause without it is what is called for.
+                return [trim(self.text, mark.idx + len(mark.text), subtree_span(child)[1])]
             if child.dep_ not in ("prep", "prt") or pair not in self.lex.prep_object:
                 continue
             objs = [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
             if not objs or objs[0].pos_ == "PRON":
                 return []
             start, end = subtree_span(objs[0])
-            for c in tok.rights:  # "called on X to act"
-                if c.i > child.i and c.dep_ in ("xcomp", "ccomp"):
+            for c in tok.rights:  # "called on X to act" (an infinitive, however parsed)
+                infinitive = c.dep_ == "advcl" and any(
+                    a.dep_ == "aux" and a.lower_ == "to" for a in c.lefts
+                )
+                if c.i > child.i and (c.dep_ in ("xcomp", "ccomp") or infinitive):
                     end = max(end, subtree_span(c)[1])
             return [trim(self.text, start, end)]
         return []
