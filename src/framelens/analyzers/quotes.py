@@ -519,6 +519,8 @@ class _Finder:
         """ "called him a political opportunist", "see the plan as a trap": the object and
         what it is called. The parser sometimes makes a name the verb's xcomp and the
         label the name's object ("calling Trump a fascist")."""
+        first: Token | None
+        label: Token | None
         name = next((c for c in tok.rights if c.dep_ == "xcomp" and c.pos_ == "PROPN"), None)
         if name is not None:  # the label hangs on the name
             first, label = name, next((c for c in name.rights if c.dep_ == "dobj"), None)
