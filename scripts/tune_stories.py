@@ -62,7 +62,7 @@ def main() -> None:
     vecs = np.asarray(embedder.encode(embed_texts(records)), dtype=np.float32)
     vectors = {r.id: vecs[k] for k, r in enumerate(records)}
     ids = sorted(truth)
-    print(f"encoder {settings.encoder} ({settings.embedder_spec}), {len(ids)} articles")
+    print(f"embedder {settings.embedder_spec} (encoder {settings.encoder}), {len(ids)} articles")
     for t in GRID:
         stories = group_stories(records, vectors=vectors, threshold=t, actor_weight=ACTOR_WEIGHT)
         by_id = {a: s.id for s in stories for a in s.articles}

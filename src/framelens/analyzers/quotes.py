@@ -667,7 +667,7 @@ class _Finder:
     def _is_title(self, region: Region, inner: str) -> bool:
         before = self.idx.tokens(max(0, region.start - 40), region.start)[-3:]
         for tok in reversed(before):
-            if cue_lemma(tok) in self.lex.work_nouns or tok.lower_ in self.lex.work_nouns:
+            if tok.lemma_.lower() in self.lex.work_nouns or tok.lower_ in self.lex.work_nouns:
                 return True
             after_work = tok.i > 0 and tok.nbor(-1).lemma_.lower() in self.lex.work_nouns
             if tok.lower_ in ("called", "named") and after_work:  # 'a column called "..."'

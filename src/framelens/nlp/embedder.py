@@ -351,6 +351,14 @@ class CachedEmbedder:
 
 
 @functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=8)
+def _digest(path: str, size: int, mtime_ns: int) -> str:
+    """SHA-256 prefix of a model file, read once per (path, size, modification time): the
+    evidence index asks for its embedder's id on every search and every added document."""
+    with open(path, "rb") as fh:
+        return hashlib.sha256(fh.read()).hexdigest()[:16]
+
+
 def embedder_id(spec: str) -> str:
     """A stable name of the model ``spec`` loads, for keying cached vectors: the bundled
     model with its package version, an ONNX file with its size and modification time."""
@@ -358,8 +366,8 @@ def embedder_id(spec: str) -> str:
         path = shipped_file(spec)
         if not path.is_file():
             return spec
-        with open(path, "rb") as fh:
-            return f"{spec}:{hashlib.sha256(fh.read()).hexdigest()[:16]}"
+        st = path.stat()
+        return f"{spec}:{_digest(str(path), st.st_size, st.st_mtime_ns)}"
     if spec in ("", "minilm-int8"):
         from importlib.metadata import PackageNotFoundError, version
 
