@@ -209,3 +209,58 @@ def test_viewing_something_as_something_is_attributed(run: Run) -> None:
 def test_seeing_a_thing_is_not(run: Run) -> None:
     a = run("Ana Ruiz saw the damaged bridge from the harbour on Tuesday.")
     assert not [q for q in a.quotes if q.kind != "scare"]
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "speaker"),
+    [
+        # object cues added from PolNeAR train's missed cues (issue 15, round 3)
+        ("Councillor Ines Moreau listed three reasons for the delay.", "three reasons", "Moreau"),
+        ("The ministry reiterated its support for the new tolls.", "its support", "ministry"),
+        ("Tomas Kell recounted the night of the flood in detail.", "the night of the flood",
+         "Kell"),  # fmt: skip
+        ("Lena Ostrova mocked the council's plan for the harbour.", "the council's plan",
+         "Ostrova"),  # fmt: skip
+        ("The union decried the closure of the rail depot.", "the closure", "union"),
+        ("The agency disclosed the cost of the repairs on Friday.", "the cost", "agency"),
+    ],
+)
+def test_object_cues_from_the_long_tail(run: Run, text: str, content: str, speaker: str) -> None:
+    q = quote_with(run(text), content)
+    assert q.kind == "indirect"
+    assert q.speaker is not None and speaker in q.speaker.name
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "speaker"),
+    [
+        ("Mayor Ana Ruiz apologized for the long delays at the bridge.", "the long delays",
+         "Ana Ruiz"),  # fmt: skip
+        ("Tomas Kell complained about the noise from the new airport.", "the noise",
+         "Tomas Kell"),  # fmt: skip
+        ("Lena Ostrova railed against the toll increase on Monday.", "the toll increase",
+         "Lena Ostrova"),  # fmt: skip
+        ("The senator alluded to the scandal at the port authority.", "the scandal",
+         "senator"),  # fmt: skip
+    ],
+)
+def test_verbs_with_a_prepositional_object(
+    run: Run, text: str, content: str, speaker: str
+) -> None:
+    q = quote_with(run(text), content)
+    assert q.content.text.startswith(content)
+    assert q.speaker is not None and speaker in q.speaker.name
+
+
+def test_a_clause_after_imply_or_learn_is_attributed(run: Run) -> None:
+    a = run("Ana Ruiz implied that the council had hidden the cost of the bridge.")
+    q = quote_with(a, "the council had hidden")
+    assert q.speaker is not None and q.speaker.name == "Ana Ruiz"
+    b = run("Tomas Kell learned that the depot would close in March.")
+    q = quote_with(b, "the depot would close")
+    assert q.speaker is not None and q.speaker.name == "Tomas Kell"
+
+
+def test_listing_or_noting_without_an_object_is_not_a_report(run: Run) -> None:
+    a = run("The trains were listed in the timetable, and the delays were noted.")
+    assert not [q for q in a.quotes if q.kind != "scare"]
