@@ -7,7 +7,7 @@ import pytest
 
 from framelens.errors import ModelError
 from framelens.eval.basil import BasilArticle, BasilSpan
-from framelens.eval.outlets import _lexical_recall, _loeo, blank_outlet_marks
+from framelens.eval.outlets import _lexical_recall, _loeo, blank_outlet_marks, event_bootstrap
 from framelens.model import Actor, Analysis, Article, FirstMention, Label, Span, Technique
 
 
@@ -30,6 +30,24 @@ def test_leave_one_event_out_learns_a_real_signal_and_not_noise() -> None:
     noise = rng.normal(size=(90, 3))
     hits, _ = _loeo(noise, outlets, groups, 1.0)
     assert hits.mean() < 0.6
+
+
+def test_the_event_bootstrap_brackets_the_accuracy_and_narrows_with_more_events() -> None:
+    rng = np.random.default_rng(3)
+    widths = []
+    for events in (20, 200):
+        groups = np.repeat(np.arange(events), 3)
+        hits = rng.random(events * 3) < 0.7
+        lo, hi = event_bootstrap(hits, groups)
+        assert lo <= hits.mean() <= hi
+        widths.append(hi - lo)
+    assert widths[1] < widths[0] / 2
+    # every article right: no doubt left; resampling is by event, not by article
+    assert event_bootstrap(np.ones(9, dtype=bool), np.repeat(np.arange(3), 3)) == [1.0, 1.0]
+    one_event_wrong = np.array([True] * 6 + [False] * 3)
+    # three events, one of them all wrong: a draw of only it (1/27) or of none (8/27)
+    # is common enough to reach both ends
+    assert event_bootstrap(one_event_wrong, np.repeat(np.arange(3), 3)) == [0.0, 1.0]
 
 
 def test_lexical_recall_counts_spans_overlapped_by_labels_or_techniques() -> None:
