@@ -74,3 +74,33 @@ def test_decide_type_rules() -> None:
     assert decide_type(sarvan) == "place"
     sarvan.state_cue = True
     assert decide_type(sarvan) == "state"
+
+
+def test_people_the_recogniser_misses_are_found_by_title_or_by_speaking() -> None:
+    # en_core_web_sm tags none of these names; a title or a verb of saying tells a person
+    assert _types("Mayor Ana Ruiz visited the depot on Monday.") == {"Ana Ruiz": "person"}
+    assert _types("Ana Ruiz spoke to reporters on Monday.") == {"Ana Ruiz": "person"}
+    # the recogniser called it an organisation; the title before two names overrules it
+    assert _types("Councillor Ines Moreau said so.") == {"Ines Moreau": "person"}
+    # a title that is also the first word of a company's name does not
+    assert _types("General Motors said it would close the plant.") == {
+        "General Motors": "organisation"
+    }
+
+
+def test_a_pronoun_finds_a_speaker_the_recogniser_missed() -> None:
+    from framelens import Pipeline
+    from framelens.model import Article
+
+    text = (
+        "Ana Ruiz spoke to reporters in Port Ellery on Monday. "
+        "She repeated her claim that the vote had been rigged."
+    )
+    a = Pipeline("actors,quotes").analyze(Article(text=text, lang="en"))
+    speakers = {q.speaker.name for q in a.quotes if q.speaker is not None}
+    assert speakers == {"Ana Ruiz"}
+    assert all(
+        q.speaker.resolved_from is not None and q.speaker.resolved_from.text in ("She", "her")
+        for q in a.quotes
+        if q.speaker is not None
+    )

@@ -11,6 +11,7 @@ are grouped into actors, the occurrences of known names the recogniser missed
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..model import ActorType
@@ -26,6 +27,8 @@ from ._actor_records import (
 )
 
 if TYPE_CHECKING:
+    from spacy.tokens import Token
+
     from ._gazetteer import Gazetteer
     from ._labels import LabelLexicon
 
@@ -56,6 +59,8 @@ def proper_mentions(
         t0, t1 = ent.start, ent.end
         if t1 - t0 > 1 and doc[t0].lower_.rstrip(".") in words.person_markers:
             etype = "person"  # "Ms Geller", whatever the recogniser said
+        elif t1 - t0 > 2 and is_title(lex, doc[t0]) and _name_words(doc[t0 + 1 : t1]):
+            etype = "person"  # "Councillor Ines Moreau" (not "General Motors")
         while t0 < t1 and (
             doc[t0].lower_ == "the"
             or doc[t0].text in QUOTE_MARKS
@@ -91,6 +96,7 @@ def proper_mentions(
         if len(surface) < 2 or not any(c.isupper() for c in surface) or start in definitions:
             continue
         ner.append(_Entity(Mention(t0, t1, start, end, etype), ent.label_))
+    ner += unrecognised_people(lex, words, d)
 
     ner_at: dict[int, int] = {}  # token -> index in ner
     for k, (m, _) in enumerate(ner):
@@ -127,6 +133,64 @@ def proper_mentions(
         if k not in dropped:
             out.append(NameMention(m, text[m.start : m.end], None, "ner"))
     out.sort(key=lambda x: x.mention.start)
+    return out
+
+
+#: Verbs of speaking that are not cues of what was said ("Ana Ruiz spoke on Monday").
+_SPEAK = frozenset({"speak", "talk"})
+
+
+def _name_words(tokens: Iterable[Token]) -> bool:
+    """Capitalised proper nouns, letters only ("Ines Moreau", not "Port 7" or "the")."""
+    toks = list(tokens)
+    return bool(toks) and all(
+        t.pos_ == "PROPN" and t.text[:1].isupper() and t.is_alpha for t in toks
+    )
+
+
+def unrecognised_people(lex: LabelLexicon, words: ActorWords, d: ActorDoc) -> list[_Entity]:
+    """People the recogniser did not tag at all, told by their context: a name of two
+    capitalised words or more after a title ("Mayor Ana Ruiz": "Ana Ruiz"), or as the
+    subject of a verb of saying ("Ana Ruiz said"). A single word needs the title ("Mayor
+    Ruiz"). Every word of the name is a proper noun outside any entity, and the name is not
+    part of an entity elsewhere, so nothing the recogniser placed or typed is overruled
+    (issue 15: a pronoun needs its antecedent among the actors)."""
+    doc, out = d.doc, []
+    # a name the recogniser tagged elsewhere in the text keeps that type ("Workers at
+    # Corvel Mining ... Corvel Mining said"): the later occurrences are found by name
+    tagged = " | ".join(e.text for e in d.spacy.ents)
+    for head in doc:
+        if head.pos_ != "PROPN" or (head.dep_ == "compound" and head.head.pos_ == "PROPN"):
+            continue  # only the last word of a name chain
+        t0 = head.i
+        while (
+            t0 > 0
+            and doc[t0 - 1].pos_ == "PROPN"
+            and doc[t0 - 1].dep_ == "compound"
+            and t0 - 1 < doc[t0 - 1].head.i <= head.i
+        ):
+            t0 -= 1
+        titled = t0 < head.i and (
+            is_title(lex, doc[t0]) or doc[t0].lower_.rstrip(".") in words.person_markers
+        )
+        n0 = t0 + 1 if titled else t0
+        name = doc[n0 : head.i + 1]
+        if any(t.ent_type_ for t in name) or not _name_words(name):
+            continue
+        if any(is_title(lex, t) for t in name):
+            continue
+        verb = head.head
+        speaks = (
+            head.dep_ == "nsubj"
+            and verb.pos_ == "VERB"
+            and (verb.lemma_.lower() in words.speech_verbs or verb.lemma_.lower() in _SPEAK)
+        )
+        if not (titled or (speaks and len(name) >= 2)):
+            continue
+        start, end = d.span(n0, head.i + 1)
+        if d.text[start:end] in tagged:
+            continue
+        out.append(_Entity(Mention(n0, head.i + 1, start, end, "person"), "PERSON"))
     return out
 
 

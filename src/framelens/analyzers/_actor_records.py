@@ -43,6 +43,9 @@ class ActorWords:
     place_nouns: frozenset[str]
     #: cue_verbs.toml [labels]: verbs that pin a predicate label ("was branded terrorists")
     naming_verbs: frozenset[str]
+    #: cue_verbs.toml [cues] speech: a name the recogniser missed that says something is a
+    #: person ("Ana Ruiz said")
+    speech_verbs: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, user_file: str = "") -> ActorWords:
@@ -51,6 +54,7 @@ class ActorWords:
             person_markers=word_set("honorifics", "person_markers", user_file),
             place_nouns=word_set("role_nouns", "place", user_file),
             naming_verbs=word_set("cue_verbs", "labels.naming", user_file),
+            speech_verbs=word_set("cue_verbs", "cues.speech", user_file),
         )
 
 

@@ -1,4 +1,4 @@
-"""Actors v3: who appears in an article, where, how prominently, and under which labels.
+"""Actors v4: who appears in an article, where, how prominently, and under which labels.
 
 The passes live in their own modules, run in this order by ``ActorsAnalyzer.run``:
 ``_actor_mentions`` (names), ``_actor_aliases`` (acronyms and alias merging),
@@ -91,7 +91,8 @@ __all__ = ["ActorsAnalyzer", "acronym_matches", "is_demonym_of", "slugify"]
 class ActorsAnalyzer(Analyzer):
     name = "actors"
     # v3: only_quoted, for actors the writer never names in their own voice.
-    version = "3"
+    # v4: people the recogniser missed, found by a title or a verb of saying.
+    version = "4"
     produces = ("actors",)
     description = (
         "people, organisations, states, places and collective groups, merged across aliases; "

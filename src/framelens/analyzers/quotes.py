@@ -1,4 +1,4 @@
-"""Quotes v2: every quotation, who said it, how the writer introduces them, scare quotes.
+"""Quotes v3: every quotation, who said it, how the writer introduces them, scare quotes.
 
 Rules on the shared parse (no model of its own), in four passes. Pass 1 lives in
 ``framelens.text.quote_marks``, pass 2 here, pass 3 in ``_quote_speakers`` and pass 4 in
@@ -130,6 +130,10 @@ PARENTHETICAL_MAX_TOKENS = 6
 _DATELINE = re.compile(r"[A-Z][A-Z .'\-]+,[^\n]{0,80}?\s[-—–]\s")
 _LABEL = re.compile(r"[A-Z][\w.'’\-]*(?:\s+[A-Z][\w.'’\-]*)*")
 #: Capitalised words that open a paragraph with a colon but name no speaker.
+#: Entities that never speak, when looking for the name a cue's phrase belongs to.
+_NOT_SPEAKER_ENTS = frozenset(
+    {"DATE", "TIME", "GPE", "LOC", "FAC", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"}
+)
 _NOT_LABELS = set(
     "update note editor correction watch read related photo video source sources q a "
     "question answer warning also".split()
@@ -141,7 +145,9 @@ _MINOR_WORDS = {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "fo
 class QuotesAnalyzer(Analyzer):
     name = "quotes"
     # v2: co_speakers, the other named parties to a joint statement.
-    version = "2"
+    # v3: issue-15 rules of 2026-12-06 (naming verbs, continued reports, object and
+    # verb + preposition cues from PolNeAR train's missed cues).
+    version = "3"
     needs = ("actors",)
     produces = ("quotes",)
     description = (
@@ -300,6 +306,8 @@ class _Finder:
         subj = subject_of(cue)
         if window is None or (subj is not None and window[0] <= subj.idx < window[1]):
             return subj
+        if subj is None and (hung := self._phrase_before(cue, window)) is not None:
+            return hung
         # The parser took a word of a quote as the subject, or found none: the noun next
         # to the cue within the window ('," Mr. Smith said' / '," said Mr. Smith').
         doc = cue.doc
@@ -309,6 +317,29 @@ class _Finder:
             inside = window[0] <= tok.idx < window[1]
             if inside and tok.pos_ in ("PROPN", "PRON", "NOUN") and tok.dep_ != "dobj":
                 return tok
+        return None
+
+    def _phrase_before(self, cue: Token, window: tuple[int, int]) -> Token | None:
+        """The name whose phrase ends right before a cue that the parser gave no subject:
+        "on Dec. 2, Col. Imre Varga, a military spokesman in Halden, said" (the parser
+        hung the name on the date). The outermost such phrase, not a date, time or place."""
+        doc = cue.doc
+        k = cue.i - 1
+        while k >= 0 and doc[k].is_punct:
+            k -= 1
+        if k < 0 or not window[0] <= doc[k].idx < window[1]:
+            return None
+        for tok in doc[max(0, k - 40) : k + 1]:
+            if tok.idx < window[0] or tok.right_edge.i not in range(k, cue.i):
+                continue
+            stack = [tok]
+            while stack:  # the phrase's head, else the name it holds ("Dec." -> "Varga")
+                t = stack.pop(0)
+                if t.ent_type_ in _NOT_SPEAKER_ENTS or t.dep_ in ("pobj", "compound", "poss"):
+                    stack += [c for c in t.children if c.dep_ == "appos"]
+                    continue
+                if t.pos_ in ("PROPN", "NOUN") and (t.ent_type_ == "PERSON" or t.pos_ == "NOUN"):
+                    return t
         return None
 
     def _pre_cue(self, region: Region, start: int) -> Token | None:
