@@ -283,3 +283,13 @@ def test_a_speaker_the_parser_hung_on_a_date_is_found(run: Run) -> None:
     )
     sp = quote_with(a, "A raid").speaker
     assert sp is not None and sp.name == "Imre Varga"
+
+
+def test_a_subject_the_parser_lost_before_a_finite_cue_is_found(run: Run) -> None:
+    # en_core_web_sm makes "Harold Reiss" an apposition of "Nevada": "said" has no subject
+    a = run(
+        "Alarmed by the unrest in Nevada, Senator Harold Reiss, the minority leader, said"
+        " that he spoke with the mayor."
+    )
+    sp = quote_with(a, "he spoke with the mayor").speaker
+    assert sp is not None and sp.name == "Harold Reiss"

@@ -304,10 +304,14 @@ class _Finder:
             owners += [o for c in cue.children if c.lower_ == "by" for o in c.children]
             return owners[0] if owners else None
         subj = subject_of(cue)
+        if subj is None and cue.tag_ in ("VBD", "VBZ", "VBP"):
+            # a finite verb has a subject; the parser lost it ("Alarmed by the unrest,
+            # Senator Ines Moreau, the minority leader, said that ...")
+            lead = window if window is not None else (cue.sent.start_char, cue.idx)
+            if (hung := self._phrase_before(cue, lead)) is not None:
+                return hung
         if window is None or (subj is not None and window[0] <= subj.idx < window[1]):
             return subj
-        if subj is None and (hung := self._phrase_before(cue, window)) is not None:
-            return hung
         # The parser took a word of a quote as the subject, or found none: the noun next
         # to the cue within the window ('," Mr. Smith said' / '," said Mr. Smith').
         doc = cue.doc
