@@ -293,3 +293,18 @@ def test_a_subject_the_parser_lost_before_a_finite_cue_is_found(run: Run) -> Non
     )
     sp = quote_with(a, "he spoke with the mayor").speaker
     assert sp is not None and sp.name == "Harold Reiss"
+
+
+def test_a_speaker_after_the_cue_is_the_head_of_its_name_not_a_place_in_it(run: Run) -> None:
+    # the parser makes "official" the object of "added"; "Lake Arden County" inside it is
+    # a place and never speaks
+    a = run("“The tolls must go,” added a Lake Arden County official.")
+    sp = quote_with(a, "The tolls must go").speaker
+    assert sp is not None and "official" in sp.name
+
+
+def test_whom_a_speaker_told_is_still_the_audience(run: Run) -> None:
+    a = run("“The tolls must go,” she told a Harbour Times reporter.")
+    sp = quote_with(a, "The tolls must go").speaker
+    assert sp is not None and sp.name == "she"
+    assert sp.audience is not None and "reporter" in sp.audience.name

@@ -89,7 +89,7 @@ from ..context import Context
 from ..model import Quote, QuoteKind, Span
 from ..text.intervals import Ranges
 from ..text.quote_marks import Region, article_quotes
-from ._quote_speakers import Resolver
+from ._quote_speakers import AUDIENCE_VERBS, Resolver
 from ._quote_syntax import (
     WORD,
     DocIndex,
@@ -319,8 +319,13 @@ class _Finder:
         after = [doc[k] for k in range(cue.i + 1, min(len(doc), cue.i + 4))]
         for tok in before[:3] + after if cue.idx >= window[0] else before:
             inside = window[0] <= tok.idx < window[1]
-            if inside and tok.pos_ in ("PROPN", "PRON", "NOUN") and tok.dep_ != "dobj":
-                return tok
+            if not inside or tok.pos_ not in ("PROPN", "PRON", "NOUN"):
+                continue
+            head = tok
+            while head.dep_ == "compound" and head.head.i > head.i and window[1] > head.head.idx:
+                head = head.head  # '," added a New Hampshire Democrat': not "New"
+            if head.dep_ != "dobj" or (head is not tok and cue.lemma_ not in AUDIENCE_VERBS):
+                return head  # an object of "said" is a misparsed subject; of "told", not
         return None
 
     def _phrase_before(self, cue: Token, window: tuple[int, int]) -> Token | None:
