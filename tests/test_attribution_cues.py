@@ -308,3 +308,18 @@ def test_whom_a_speaker_told_is_still_the_audience(run: Run) -> None:
     sp = quote_with(a, "The tolls must go").speaker
     assert sp is not None and sp.name == "she"
     assert sp.audience is not None and "reporter" in sp.audience.name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mr. Dorn claimed without evidence that the vote in Halden was rigged.",
+        "Mr. Dorn said without offering proof that the vote in Halden was rigged.",
+        "Mr. Dorn said with confidence that the vote in Halden was rigged.",
+    ],
+)
+def test_claimed_without_evidence_that(run: Run, text: str) -> None:
+    # the parser hangs the that-clause on "evidence" / "proof", not on the cue
+    q = quote_with(run(text), "the vote in Halden was rigged")
+    assert q.kind == "indirect" and q.cue is not None and q.cue.text in ("claimed", "said")
+    assert q.speaker is not None and q.speaker.name == "Dorn"

@@ -502,6 +502,8 @@ class _Finder:
             # "He said legalizing it could create jobs": the parser hangs the clause on
             # the gerund that opens it, as the verb's xcomp.
             comps = [c for c in tok.children if c.dep_ == "xcomp" and c.tag_ == "VBG"]
+        if not comps and lemma not in lex.intention:
+            comps = self._clause_after_evidence(tok)
         if comps:
             return [self._own_report(c, tok) for c in comps if self._detached(c, tok)]
         if any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children):
@@ -534,6 +536,19 @@ class _Finder:
             if rest:
                 pieces.append(trim(text, min(r[0] for r in rest), max(r[1] for r in rest)))
             return pieces
+        return []
+
+    def _clause_after_evidence(self, cue: Token) -> list[Token]:
+        """ "claimed without evidence that the vote was rigged", "said with confidence that
+        ...": the parser hangs the that-clause on the noun of a with/without phrase of the
+        cue; after a verb of saying or thinking it is the cue's report."""
+        for prep in cue.rights:
+            if prep.dep_ != "prep" or prep.lower_ not in ("without", "with"):
+                continue
+            for t in prep.subtree:
+                marked = any(c.dep_ == "mark" and c.lower_ == "that" for c in t.children)
+                if t.dep_ in ("acl", "ccomp") and marked and t.head.pos_ == "NOUN":
+                    return [t]
         return []
 
     def _nominal_content(self, tok: Token) -> list[tuple[int, int]]:
