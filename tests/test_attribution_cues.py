@@ -323,3 +323,21 @@ def test_claimed_without_evidence_that(run: Run, text: str) -> None:
     q = quote_with(run(text), "the vote in Halden was rigged")
     assert q.kind == "indirect" and q.cue is not None and q.cue.text in ("claimed", "said")
     assert q.speaker is not None and q.speaker.name == "Dorn"
+
+
+def test_what_a_source_declined_or_refused_to_say_is_not_reported_as_said(run: Run) -> None:
+    a = run("A spokesman for the ministry declined to comment on the report.")
+    assert not [q for q in a.quotes if q.cue is not None and q.cue.text == "comment"]
+    refusal = quote_with(a, "to comment on the report")  # the refusal itself is reported
+    assert refusal.cue is not None and refusal.cue.text == "declined"
+    b = run("Tomas Kell refused to say whether the depot would close.")
+    assert [q.cue.text for q in b.quotes if q.cue is not None] == ["refused"]
+    c = run("Tomas Kell would not say whether the depot would close.")
+    assert not [q for q in c.quotes if q.kind != "scare"]
+
+
+def test_a_set_off_phrase_before_that_is_not_part_of_the_report(run: Run) -> None:
+    a = run("The ministry said on Tuesday, citing preliminary figures, that 40 people had died.")
+    q = quote_with(a, "40 people had died")
+    assert q.cue is not None and q.cue.text == "said"
+    assert q.content.text == "that 40 people had died"

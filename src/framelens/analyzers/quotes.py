@@ -129,7 +129,23 @@ PARENTHETICAL_MAX_TOKENS = 6
 #: A wire-service dateline ("SARVAN, Marnia, March 18 (Agency) - ") is not reported speech.
 _DATELINE = re.compile(r"[A-Z][A-Z .'\-]+,[^\n]{0,80}?\s[-—–]\s")
 _LABEL = re.compile(r"[A-Z][\w.'’\-]*(?:\s+[A-Z][\w.'’\-]*)*")
+
+
 #: Capitalised words that open a paragraph with a colon but name no speaker.
+def _withheld(cue: Token) -> bool:
+    """ "declined to comment on the report", "refused to say whether ...", "would not say
+    whether ...": what follows was not said. The refusal itself is reported (the outer
+    verb is an intention cue); the inner verb reports nothing."""
+    if cue.dep_ == "xcomp" and cue.head.lemma_.lower() in ("refuse", "decline"):
+        return True
+    negated = any(c.dep_ == "neg" for c in cue.children)
+    return negated and any(
+        c.dep_ == "ccomp"
+        and any(m.lower_ in ("whether", "if") for m in c.children if m.dep_ == "mark")
+        for c in cue.children
+    )
+
+
 #: Entities that never speak, when looking for the name a cue's phrase belongs to.
 _NOT_SPEAKER_ENTS = frozenset(
     {"DATE", "TIME", "GPE", "LOC", "FAC", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"}
@@ -430,7 +446,7 @@ class _Finder:
         taken: set[int] = set()
         d_index = Ranges((r.start, r.end) for r in standalone)
         for tok in self.idx.doc:
-            if tok.i in self.used_cues:
+            if tok.i in self.used_cues or _withheld(tok):
                 continue
             pieces = self._clause_content(tok)
             if not pieces:
@@ -626,6 +642,11 @@ class _Finder:
         the plan failed — arguing that ..."; ``continued_report``): that cue reports the
         rest itself."""
         start, end = subtree_span(clause)
+        mark = next((c for c in clause.lefts if c.dep_ == "mark" and c.lower_ == "that"), None)
+        if mark is not None and mark.i > clause.left_edge.i and clause.i > cue.i:
+            # "said on Tuesday, citing preliminary figures, that 40 people had died": the
+            # parser hangs the set-off phrase on the clause; the report starts at "that"
+            start = mark.idx
         for t in clause.subtree:
             if (
                 t.i > clause.i
