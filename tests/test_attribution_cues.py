@@ -341,3 +341,19 @@ def test_a_set_off_phrase_before_that_is_not_part_of_the_report(run: Run) -> Non
     q = quote_with(a, "40 people had died")
     assert q.cue is not None and q.cue.text == "said"
     assert q.content.text == "that 40 people had died"
+
+
+def test_a_date_right_after_the_cue_is_when_it_was_said(run: Run) -> None:
+    a = run("Marnia's defence ministry said on Sunday its forces had repelled an attack.")
+    q = quote_with(a, "its forces had repelled")
+    assert q.content.text == "its forces had repelled an attack"
+    # the tagger makes the lower-case "ministry" a proper noun; the speaker is the phrase
+    assert q.speaker is not None and q.speaker.name == "Marnia's defence ministry"
+
+
+def test_a_charge_against_a_pronoun_is_reported_and_a_bare_pronoun_is_not(run: Run) -> None:
+    a = run("Opposition leader Ana Ruiz accused him of dragging the country into a war.")
+    q = quote_with(a, "of dragging the country")
+    assert q.content.text == "him of dragging the country into a war"
+    assert q.speaker is not None and q.speaker.name == "Ana Ruiz"
+    assert not [q for q in run("Tomas Kell denied it.").quotes if q.kind != "scare"]

@@ -384,7 +384,10 @@ class Resolver:
             return res
         if tok.pos_ == "PRON" or lower in PERSON_PRONOUNS or lower in GROUP_PRONOUNS:
             return self._pronoun(tok)
-        if tok.pos_ == "PROPN" or tok.ent_type_ in NAME_ENTS:
+        # a lower-case "proper noun" outside any entity is the tagger's slip ("Marnia's
+        # defence ministry said"): a description, not a name (``entity_span`` agrees)
+        proper = tok.pos_ == "PROPN" and (tok.text[:1].isupper() or bool(tok.ent_type_))
+        if proper or tok.ent_type_ in NAME_ENTS:
             res = self._named(entity_span(tok) or span_of(tok))
             res.extra_descriptions += self._sibling_subject(tok)
             return res

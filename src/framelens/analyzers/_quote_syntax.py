@@ -325,7 +325,8 @@ def _core_tokens(tok: Token) -> list[Token]:
 
 def entity_span(tok: Token) -> tuple[int, int] | None:
     if tok.ent_type_ not in NAME_ENTS:
-        if tok.pos_ == "PROPN":
+        # a lower-case "proper noun" is the tagger's slip ("defence ministry"), not a name
+        if tok.pos_ == "PROPN" and tok.text[:1].isupper():
             chain = [tok] + [c for c in tok.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
             return min(t.idx for t in chain), tok.idx + len(tok.text)
         return None

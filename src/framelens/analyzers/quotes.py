@@ -577,13 +577,17 @@ class _Finder:
 
     def _object_content(self, tok: Token) -> list[tuple[int, int]]:
         """ "denied the report", "accused the council of lying": the object (and its phrase)."""
-        objs = [c for c in tok.children if c.dep_ == "dobj" and c.pos_ != "PRON"]
+        objs = [c for c in tok.children if c.dep_ == "dobj"]
         if not objs:
             return []
         start, end = subtree_span(objs[0])
+        phrase = False
         for child in tok.rights:
             if child.i > objs[0].i and child.dep_ == "prep" and child.lower_ in ("of", "for", "as"):
                 end = max(end, subtree_span(child)[1])
+                phrase = True
+        if objs[0].pos_ == "PRON" and not phrase:
+            return []  # "denied it": nothing said; "accused him of lying": the charge is
         return [trim(self.text, start, end)]
 
     def _named_as(self, tok: Token) -> list[tuple[int, int]]:
@@ -647,6 +651,14 @@ class _Finder:
             # "said on Tuesday, citing preliminary figures, that 40 people had died": the
             # parser hangs the set-off phrase on the clause; the report starts at "that"
             start = mark.idx
+        elif clause.i > cue.i and (first := next(clause.lefts, None)) is not None:
+            # "said on Sunday its forces had ...": a date right after the cue is when it
+            # was said, whatever the parser hung it on
+            dated = first.ent_type_ in ("DATE", "TIME") or any(
+                o.dep_ == "pobj" and o.ent_type_ in ("DATE", "TIME") for o in first.children
+            )
+            if first.dep_ in ("prep", "npadvmod") and dated and first.left_edge.i == cue.i + 1:
+                start = subtree_span(first)[1]
         for t in clause.subtree:
             if (
                 t.i > clause.i
