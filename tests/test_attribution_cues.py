@@ -357,3 +357,19 @@ def test_a_charge_against_a_pronoun_is_reported_and_a_bare_pronoun_is_not(run: R
     assert q.content.text == "him of dragging the country into a war"
     assert q.speaker is not None and q.speaker.name == "Ana Ruiz"
     assert not [q for q in run("Tomas Kell denied it.").quotes if q.kind != "scare"]
+
+
+def test_the_agency_described_without_a_name_is_not_the_last_organisation_named(
+    run: Run,
+) -> None:
+    a = run(
+        "Tomas Kell told the Harbour Times he was angry. According to figures released by"
+        " the transport agency, 40,000 vehicles cross daily. The agency said traffic had"
+        " fallen."
+    )
+    sp = quote_with(a, "traffic had fallen").speaker
+    assert sp is not None and sp.name == "The agency" and sp.actor_id is None
+    # a named agency is still what "the agency" resolves to
+    b = run("The Harbour Transport Agency released new figures. The agency said traffic fell.")
+    sp = quote_with(b, "traffic fell").speaker
+    assert sp is not None and sp.name == "Harbour Transport Agency"

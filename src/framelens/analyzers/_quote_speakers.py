@@ -404,6 +404,10 @@ class Resolver:
         lemma = tok.lemma_.lower()
         if lemma in self.lex.documents:
             return self._document(tok)
+        if is_definite(tok) and not has_name_modifier(tok) and self._unnamed_before(tok):
+            # "... figures released by the transport agency. The agency said": the agency
+            # the text described without a name, not the last organisation it named
+            return _Resolved(self.text[core[0] : core[1]], core)
         if is_definite(tok) and not has_name_modifier(tok):
             role = self._role(tok)
             if role is not None:
@@ -596,6 +600,21 @@ class Resolver:
                     if subj is not None and subj.i != tok.i:
                         return self._resolve(subj)
         return None
+
+    def _unnamed_before(self, tok: Token) -> bool:
+        """Whether the last earlier use of ``tok``'s noun is a described one with no name
+        ("the transport agency", "a local aid group"): what "the agency" then means."""
+        lemma = tok.lemma_.lower()
+        for k in range(tok.i - 1, -1, -1):
+            t = tok.doc[k]
+            if t.lemma_.lower() != lemma or t.pos_ != "NOUN":
+                continue
+            if t.ent_type_ or has_name_modifier(t) or t.dep_ in ("appos", "attr"):
+                return False  # "the European Commission", "Ana Ruiz, the governor"
+            if any(c.dep_ == "appos" for c in t.children):
+                return False  # "the governor, Ana Ruiz,"
+            return any(c.dep_ in ("amod", "compound") for c in t.children)
+        return False
 
     def _generic_org(self, tok: Token) -> _Resolved:
         core = core_span(tok)
