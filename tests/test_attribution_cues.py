@@ -373,3 +373,25 @@ def test_the_agency_described_without_a_name_is_not_the_last_organisation_named(
     b = run("The Harbour Transport Agency released new figures. The agency said traffic fell.")
     sp = quote_with(b, "traffic fell").speaker
     assert sp is not None and sp.name == "Harbour Transport Agency"
+
+
+def test_according_to_a_statement_of_the_sentences_own_speaker_is_not_a_second_source(
+    run: Run,
+) -> None:
+    a = run(
+        "Andrei Petrov said the truce was fragile. The Harbour Food Trust said it was ready"
+        " to deliver aid, according to a statement."
+    )
+    found = [q for q in a.quotes if "deliver aid" in q.content.text]
+    assert len(found) == 1 and found[0].cue is not None and found[0].cue.text == "said"
+    assert found[0].speaker is not None and found[0].speaker.name == "Harbour Food Trust"
+
+
+def test_a_statement_by_a_described_source_is_theirs(run: Run) -> None:
+    a = run(
+        "United Nations envoy Helga Lindqvist arrived on Monday. The truce will hold,"
+        " according to a statement from the envoy."
+    )
+    sp = quote_with(a, "The truce will hold").speaker
+    assert sp is not None and sp.name == "Helga Lindqvist"
+    assert sp.resolved_from is not None and "envoy" in sp.resolved_from.text

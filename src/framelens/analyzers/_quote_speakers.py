@@ -586,6 +586,15 @@ class Resolver:
                 objs = [c for c in child.children if c.dep_ == "pobj" and is_name(c)]
                 if objs:
                     return self._named(entity_span(objs[0]) or span_of(objs[0]))
+                # "a statement by the envoy": the description that issued it ("of" is the
+                # document's topic when no name follows: "a report of the attack")
+                described = [
+                    c
+                    for c in child.children
+                    if c.dep_ == "pobj" and c.pos_ == "NOUN" and child.lower_ != "of"
+                ]
+                if described and not self._cannot_speak(described[0]):
+                    return self._resolve(described[0])
         # "One commentator published a column ...": the subject that issued this document.
         lemma = tok.lemma_.lower()
         sno = self.idx.sent_no(tok.idx)

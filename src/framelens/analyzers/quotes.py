@@ -498,6 +498,8 @@ class _Finder:
         """The reported clause(s) of a cue token, or [] when ``tok`` is not a clause cue."""
         lex, text = self.lex, self.text
         if tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children):
+            if self._own_channel(tok):
+                return []
             return [self._rest_of_sentence(tok)]
         if self._is_label(tok):  # an interview transcript: 'TAPPER: Do you think ...'
             return [trim(text, tok.idx + 1, self.idx.para(tok.idx)[1])]
@@ -553,6 +555,27 @@ class _Finder:
                 pieces.append(trim(text, min(r[0] for r in rest), max(r[1] for r in rest)))
             return pieces
         return []
+
+    def _own_channel(self, according: Token) -> bool:
+        """ "The agency said it was ready ..., according to a statement": an unowned
+        document the sentence's own speaker issued, not a second source (its cue reports)."""
+        head = according.head
+        docs = [
+            o
+            for c in according.children
+            if c.lower_ == "to"
+            for o in c.children
+            if o.dep_ == "pobj" and o.lemma_.lower() in self.lex.documents
+        ]
+        unowned = bool(docs) and not any(
+            c.dep_ == "poss" or (c.dep_ == "prep" and c.lower_ in ("from", "by", "of"))
+            for c in docs[0].children
+        )
+        return (
+            unowned
+            and is_cue(head, self.lex.clause_cues, self.lex)
+            and subject_of(head) is not None
+        )
 
     def _clause_after_evidence(self, cue: Token) -> list[Token]:
         """ "claimed without evidence that the vote was rigged", "said with confidence that
