@@ -103,3 +103,31 @@ def test_outlet_classifier_needs_the_train_extra(monkeypatch: pytest.MonkeyPatch
     with pytest.raises(ModelError, match="needs scikit-learn") as info:
         _loeo(x, np.array(list("abcabc")), np.array([0, 0, 0, 1, 1, 1]), 1.0)
     assert info.value.code == "E300" and "framelens[train]" in info.value.fix
+
+
+def _compare_script():  # type: ignore[no-untyped-def]
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "scripts" / "compare_outlet_runs.py"
+    spec = importlib.util.spec_from_file_location("compare_outlet_runs", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_paired_comparison_of_two_outlet_runs() -> None:
+    m = _compare_script()
+    # McNemar: 13 articles only one run gets, 5 only the other (BASIL, 2026-12-06)
+    assert round(m.mcnemar_exact(13, 5), 3) == 0.096
+    assert m.mcnemar_exact(0, 0) == 1.0 and m.mcnemar_exact(10, 10) == 1.0
+    assert m.mcnemar_exact(20, 0) < 1e-5
+    rng = np.random.default_rng(5)
+    events = np.repeat(np.arange(100), 3)
+    a = rng.random(300) < 0.75
+    lo, hi = m.paired_interval(a, a.copy(), events)
+    assert lo == hi == 0.0  # the same run: no difference at all
+    b = a & (rng.random(300) < 0.8)  # b loses about a fifth of a's hits
+    lo, hi = m.paired_interval(a, b, events)
+    assert 0 < lo < a.mean() - b.mean() < hi

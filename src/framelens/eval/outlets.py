@@ -221,6 +221,12 @@ def eval_outlets(req: EvalRequest) -> dict[str, Any]:
         key=lambda c: (_loeo(x[in_tune], y[in_tune], groups[in_tune], c)[0].mean(), -c),
     )
     hits, hits_assigned = _loeo(x, y, groups, c_value)
+    if req.predictions is not None:  # per article, for a paired comparison of two runs
+        req.predictions.mkdir(parents=True, exist_ok=True)
+        with (req.predictions / "outlet_hits.csv").open("w", encoding="utf-8") as fh:
+            fh.write("event,outlet,hit\n")
+            for (event, outlet, _), hit in zip(rows, hits, strict=True):
+                fh.write(f"{event},{outlet},{int(hit)}\n")
     held = ~in_tune
     n = len(rows)
     recall = _lexical_recall(items, by_src)
