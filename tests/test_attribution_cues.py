@@ -395,3 +395,17 @@ def test_a_statement_by_a_described_source_is_theirs(run: Run) -> None:
     sp = quote_with(a, "The truce will hold").speaker
     assert sp is not None and sp.name == "Helga Lindqvist"
     assert sp.resolved_from is not None and "envoy" in sp.resolved_from.text
+
+
+def test_a_quote_paragraph_after_a_paraphrase_is_the_same_speakers(run: Run) -> None:
+    a = run(
+        "Admiral Ines Moreau said that the navy would not leave the northern ports.\n\n"
+        "“That is because these ports are what keeps the coast safe.”\n\n"
+        "The harbour board met on Friday.\n\n"
+        "The ferries ran late all week.\n\n"
+        "“Nobody told us anything.”"
+    )
+    sp = quote_with(a, "these ports are what keeps").speaker
+    assert sp is not None and sp.name == "Ines Moreau"
+    # two paragraphs on, with no cue, nobody is named
+    assert quote_with(a, "Nobody told us").speaker is None

@@ -341,9 +341,10 @@ class Resolver:
             return None, []
         prev_item, prev, co = self.history[-1]
         gap = self.idx.para_no(item.content[0]) - self.idx.para_no(prev_item.content[1])
-        # A quote run: a direct quote in the same or the next paragraph, or reported speech
-        # in the same paragraph.
-        if gap > (1 if prev_item.kind == "direct" else 0):
+        # A quote run: a quote with no cue in the same paragraph as the last attribution or
+        # the next one. News paraphrases, then quotes ("Carter said that the region would
+        # not be abandoned. / “That's because ...”"); a new speaker comes with a cue.
+        if gap > 1:
             return None, []
         return prev.model_copy(deep=True), [c.model_copy(deep=True) for c in co]
 
