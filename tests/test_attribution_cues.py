@@ -409,3 +409,22 @@ def test_a_quote_paragraph_after_a_paraphrase_is_the_same_speakers(run: Run) -> 
     assert sp is not None and sp.name == "Ines Moreau"
     # two paragraphs on, with no cue, nobody is named
     assert quote_with(a, "Nobody told us").speaker is None
+
+
+def test_here_is_a_name_and_from_the_report_introduce_a_quote(run: Run) -> None:
+    a = run("Here is Ines Moreau in December 1992: “Our new direction must rest on the facts.”")
+    sp = quote_with(a, "Our new direction").speaker
+    assert sp is not None and sp.name == "Ines Moreau"
+    b = run(
+        "The Harbour Institute published its study on Monday. From the report: “In general,"
+        " samples with longer field periods produced more accurate results.”"
+    )
+    sp = quote_with(b, "longer field periods").speaker
+    assert sp is not None and sp.name == "Harbour Institute"
+    assert sp.resolved_from is not None and sp.resolved_from.text == "the report"
+
+
+def test_a_cue_inside_a_quotation_reports_nothing_outside_it(run: Run) -> None:
+    a = run("Here is the problem: “nobody reads the fine print.”")
+    assert not [q for q in a.quotes if q.kind == "indirect"]
+    assert quote_with(a, "nobody reads").speaker is None

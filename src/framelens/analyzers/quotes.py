@@ -379,6 +379,18 @@ class _Finder:
             for tok in reversed(toks):
                 if tok.pos_ == "VERB" and subject_of(tok) is not None:
                     return tok
+            words = [t for t in toks if not t.is_punct]
+            here = len(words) >= 3 and words[0].lower_ == "here" and words[1].lemma_ == "be"
+            who = subject_of(words[1]) if here else None
+            if who is not None and (who.ent_type_ == "PERSON" or who.pos_ == "PROPN"):
+                return words[1]  # 'Here is Ines Moreau in 1992: "..."' (not 'Here is the problem:')
+            if (
+                len(words) >= 2
+                and words[0].lower_ == "from"
+                and words[-1].lemma_.lower() in self.lex.documents
+                and toks[-1].text == ":"
+            ):
+                return toks[-1]  # 'From the report: "..."': the document speaks
         if toks and self._is_label(toks[-1], dash=True):
             return toks[-1]
         return None
@@ -458,6 +470,8 @@ class _Finder:
             pieces = [_cover(p, embedded) for p in pieces if word_count(self.text[p[0] : p[1]]) > 1]
             if not pieces or any(d_index.overlaps(p[0], p[1]) for p in pieces):
                 continue
+            if d_index.overlaps(tok.idx, tok.idx + len(tok.text)):
+                continue  # a cue inside a quotation reports nothing outside it
             inside = [
                 k
                 for k, r in enumerate(embedded)
