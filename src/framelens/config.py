@@ -31,6 +31,11 @@ def _default_db() -> str:
     return f"sqlite:///{Path(base) / 'framelens' / 'framelens.db'}"
 
 
+#: The embedder spec each ``encoder`` value loads for the analyzers' shared pass (the one
+#: place it is said: ``nlp.embedder.ENCODERS`` adds where each one's heads live).
+ENCODER_SPECS = {"tuned": "tuned", "frozen": "minilm-int8"}
+
+
 class Settings(BaseModel):
     """Resolved settings, typed; ``sources`` says where each value came from.
 
@@ -173,9 +178,8 @@ class Settings(BaseModel):
 
     @property
     def encoder_spec(self) -> str:
-        """The embedder spec of the analyzers' shared pass: ``tuned``, or ``minilm-int8``
-        for ``encoder = 'frozen'`` (``nlp.embedder.ENCODERS``)."""
-        return "minilm-int8" if self.encoder == "frozen" else self.encoder
+        """The embedder spec of the analyzers' shared pass (``ENCODER_SPECS``)."""
+        return ENCODER_SPECS.get(self.encoder, self.encoder)
 
     @classmethod
     def resolved(cls, values: dict[str, Any], sources: dict[str, str] | None = None) -> Settings:

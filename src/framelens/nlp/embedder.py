@@ -33,14 +33,15 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from ..config import check_choice
+from ..config import ENCODER_SPECS, check_choice
 from ..errors import ModelError
 
 MAX_TOKENS = 256  # all-MiniLM-L6-v2 was trained with 256-token inputs
 
-#: The ``encoder`` setting's values: the embedder spec each loads, and the folder under
-#: ``resources/`` of the heads trained on its vectors ("" for the top level).
-ENCODERS = {"tuned": ("tuned", ""), "frozen": ("minilm-int8", "frozen")}
+#: The ``encoder`` setting's values: the embedder spec each loads (``config.ENCODER_SPECS``),
+#: and the folder under ``resources/`` of the heads trained on its vectors ("" for the top
+#: level: the default's).
+ENCODERS = {name: (spec, "" if name == "tuned" else name) for name, spec in ENCODER_SPECS.items()}
 #: Encoder files shipped under ``resources/``, by spec: the tuned encoder, and the original
 #: model exported the same way (fused attention, int8 products; ``scripts/export_encoder.py``
 #: with no ``--from``), the default ``embedder`` for similarity.
