@@ -334,6 +334,8 @@ def test_what_a_source_declined_or_refused_to_say_is_not_reported_as_said(run: R
     assert [q.cue.text for q in b.quotes if q.cue is not None] == ["refused"]
     c = run("Tomas Kell would not say whether the depot would close.")
     assert not [q for q in c.quotes if q.kind != "scare"]
+    d = run("Tomas Kell did not say where the trucks would go.")
+    assert not [q for q in d.quotes if q.kind != "scare"]
 
 
 def test_a_set_off_phrase_before_that_is_not_part_of_the_report(run: Run) -> None:

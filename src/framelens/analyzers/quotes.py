@@ -132,17 +132,19 @@ _LABEL = re.compile(r"[A-Z][\w.'’\-]*(?:\s+[A-Z][\w.'’\-]*)*")
 
 
 #: Capitalised words that open a paragraph with a colon but name no speaker.
+#: Words that open an indirect question: what follows a negated "say" was not said.
+_OPEN_QUESTION = frozenset({"whether", "if", "where", "what", "when", "why", "how", "who", "which"})
+
+
 def _withheld(cue: Token) -> bool:
     """ "declined to comment on the report", "refused to say whether ...", "would not say
-    whether ...": what follows was not said. The refusal itself is reported (the outer
-    verb is an intention cue); the inner verb reports nothing."""
+    whether ...", "did not say where ...": what follows was not said. The refusal itself is
+    reported (the outer verb is an intention cue); the inner verb reports nothing."""
     if cue.dep_ == "xcomp" and cue.head.lemma_.lower() in ("refuse", "decline"):
         return True
     negated = any(c.dep_ == "neg" for c in cue.children)
-    return negated and any(
-        c.dep_ == "ccomp"
-        and any(m.lower_ in ("whether", "if") for m in c.children if m.dep_ == "mark")
-        for c in cue.children
+    return negated and any(  # "did not say where those corridors lead"
+        c.dep_ == "ccomp" and c.left_edge.lower_ in _OPEN_QUESTION for c in cue.children
     )
 
 
