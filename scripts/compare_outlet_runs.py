@@ -22,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
+from framelens.eval.outlets import event_bootstrap
+
 
 def read_hits(folder: Path) -> dict[tuple[str, str], bool]:
     path = folder / "outlet_hits.csv"
@@ -41,17 +43,10 @@ def mcnemar_exact(only_a: int, only_b: int) -> float:
     return min(1.0, 2 * tail)
 
 
-def paired_interval(
-    a: np.ndarray, b: np.ndarray, events: np.ndarray, rounds: int = 2000, seed: int = 0
-) -> tuple[float, float]:
+def paired_interval(a: np.ndarray, b: np.ndarray, events: np.ndarray) -> tuple[float, float]:
     """95% interval of accuracy(a) - accuracy(b), resampling events with replacement."""
-    ids = sorted(set(events.tolist()))
-    per = np.array([[a[events == e].sum() - b[events == e].sum(), (events == e).sum()]
-                    for e in ids])  # fmt: skip
-    draws = per[np.random.default_rng(seed).integers(0, len(ids), (rounds, len(ids)))]
-    diff = draws[..., 0].sum(axis=1) / np.maximum(draws[..., 1].sum(axis=1), 1)
-    lo, hi = np.percentile(diff, [2.5, 97.5])
-    return float(lo), float(hi)
+    lo, hi = event_bootstrap(a.astype(int) - b.astype(int), events)
+    return lo, hi
 
 
 def main() -> None:

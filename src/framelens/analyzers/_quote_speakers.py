@@ -22,6 +22,7 @@ from ._quote_syntax import (
     DocIndex,
     Found,
     Lexicon,
+    capitalised_propn,
     core_span,
     entity_span,
     has_name_modifier,
@@ -385,9 +386,8 @@ class Resolver:
             return res
         if tok.pos_ == "PRON" or lower in PERSON_PRONOUNS or lower in GROUP_PRONOUNS:
             return self._pronoun(tok)
-        # a lower-case "proper noun" outside any entity is the tagger's slip ("Marnia's
-        # defence ministry said"): a description, not a name (``entity_span`` agrees)
-        proper = tok.pos_ == "PROPN" and (tok.text[:1].isupper() or bool(tok.ent_type_))
+        # a lower-case "proper noun" outside any entity is a description (as in entity_span)
+        proper = capitalised_propn(tok) or (tok.pos_ == "PROPN" and bool(tok.ent_type_))
         if proper or tok.ent_type_ in NAME_ENTS:
             res = self._named(entity_span(tok) or span_of(tok))
             res.extra_descriptions += self._sibling_subject(tok)

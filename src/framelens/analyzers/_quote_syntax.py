@@ -325,8 +325,7 @@ def _core_tokens(tok: Token) -> list[Token]:
 
 def entity_span(tok: Token) -> tuple[int, int] | None:
     if tok.ent_type_ not in NAME_ENTS:
-        # a lower-case "proper noun" is the tagger's slip ("defence ministry"), not a name
-        if tok.pos_ == "PROPN" and tok.text[:1].isupper():
+        if capitalised_propn(tok):
             chain = [tok] + [c for c in tok.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
             return min(t.idx for t in chain), tok.idx + len(tok.text)
         return None
@@ -346,6 +345,12 @@ def entity_span(tok: Token) -> tuple[int, int] | None:
     while end > start and (doc[end].tag_ == "POS" or doc[end].is_punct):
         end -= 1
     return doc[start].idx, doc[end].idx + len(doc[end].text)
+
+
+def capitalised_propn(tok: Token) -> bool:
+    """A proper noun as written: a lower-case "proper noun" is the tagger's slip ("Marnia's
+    defence ministry said"), a description, not a name."""
+    return tok.pos_ == "PROPN" and tok.text[:1].isupper()
 
 
 def is_name(tok: Token) -> bool:

@@ -89,7 +89,7 @@ from ..context import Context
 from ..model import Quote, QuoteKind, Span
 from ..text.intervals import Ranges
 from ..text.quote_marks import Region, article_quotes
-from ._quote_speakers import AUDIENCE_VERBS, Resolver
+from ._quote_speakers import AUDIENCE_VERBS, NOT_SPEAKER_ENTS, Resolver
 from ._quote_syntax import (
     WORD,
     DocIndex,
@@ -148,9 +148,10 @@ def _withheld(cue: Token) -> bool:
     )
 
 
-#: Entities that never speak, when looking for the name a cue's phrase belongs to.
-_NOT_SPEAKER_ENTS = frozenset(
-    {"DATE", "TIME", "GPE", "LOC", "FAC", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"}
+#: Entities that never head the phrase of a cue's lost subject: those that never speak, and
+#: places and numbers, which the parser hangs the name on ("on Dec. 2, Col. Imre Varga, ...").
+_NOT_PHRASE_SPEAKER = frozenset(
+    NOT_SPEAKER_ENTS | {"GPE", "FAC", "CARDINAL", "ORDINAL", "QUANTITY", "PERCENT"}
 )
 _NOT_LABELS = set(
     "update note editor correction watch read related photo video source sources q a "
@@ -362,7 +363,7 @@ class _Finder:
             stack = [tok]
             while stack:  # the phrase's head, else the name it holds ("Dec." -> "Varga")
                 t = stack.pop(0)
-                if t.ent_type_ in _NOT_SPEAKER_ENTS or t.dep_ in ("pobj", "compound", "poss"):
+                if t.ent_type_ in _NOT_PHRASE_SPEAKER or t.dep_ in ("pobj", "compound", "poss"):
                     stack += [c for c in t.children if c.dep_ == "appos"]
                     continue
                 if t.pos_ in ("PROPN", "NOUN") and (t.ent_type_ == "PERSON" or t.pos_ == "NOUN"):

@@ -251,7 +251,8 @@ C_GRID = (0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
 def event_bootstrap(
     hits: np.ndarray, groups: np.ndarray, rounds: int = 2000, seed: int = 0
 ) -> list[float]:
-    """95% interval of the accuracy when the events are drawn again with replacement (the
+    """95% interval of the mean of ``hits`` (an accuracy; a difference of two runs' hits
+    for a paired comparison) when the events are drawn again with replacement (the
     articles of one event stand or fall together, so events are the unit resampled)."""
     events = sorted(set(groups.tolist()))
     if not events:
