@@ -16,12 +16,14 @@ import pytest
 
 from framelens import Pipeline, load_settings
 from framelens.analyzers import analyzers as registry
+from framelens.analyzers import contradictions
 from framelens.analyzers.contradictions import (
     MODEL_THRESHOLD,
     Candidate,
     ContradictionsAnalyzer,
     candidate_pairs,
     decide,
+    model_may_decide,
 )
 from framelens.ingest import make_article
 from framelens.model import Analysis, Claim, Span
@@ -333,6 +335,53 @@ def test_decide_model_only_needs_shared_actor_similarity_and_high_probability() 
         0.85,
         "rule:negation (negated on one side only)",
     )
+
+
+def test_the_model_reads_only_the_pairs_whose_verdict_it_can_change(pipe: Pipeline) -> None:
+    """Pairs with no rule hit where the model may not decide alone are never sent to it,
+    and the findings are those of scoring every candidate."""
+    analyzer = next(a for a in pipe.analyzers if a.name == "contradictions")
+    model = analyzer.model
+    sent: list[int] = []
+    real_predict = model.predict
+
+    def counting(pairs):  # type: ignore[no-untyped-def]
+        sent.append(len(pairs))
+        return real_predict(pairs)
+
+    candidates: list[Candidate] = []
+
+    def kept(*args, **kwargs):  # type: ignore[no-untyped-def]
+        these = candidate_pairs(*args, **kwargs)
+        candidates.extend(these)
+        return these
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(model, "predict", counting)
+        mp.setattr(contradictions, "candidate_pairs", kept)
+        reasons = [
+            c.reason.split(" ")[0]
+            for text in (*PLANTED.values(), *CLEAN.values())
+            for c in _analyze(pipe, text).contradictions
+        ]
+    # Each planted contradiction is still found by its rule ...
+    assert sorted(reasons) == sorted(f"rule:{kind}" for kind in PLANTED)
+    # ... while pairs with no actor in common and no rule that fires (the planted
+    # "numbers" pair has no shared actor; so do many others) are not all scored.
+    unshared = sum(not c.shared_actors for c in candidates)
+    assert unshared >= 3
+    assert 0 < sum(sent) < 2 * len(candidates)
+
+
+def test_model_may_decide_needs_a_shared_actor_and_one_attribution() -> None:
+    nlp = load_nlp()
+    a = make_side(nlp("The army shelled the market.")[:])
+    b = make_side(nlp("The army protected the market.")[:])
+    said = make_side(nlp("The rebels said the army protected the market.")[:])
+    assert model_may_decide(Candidate(0, 1, 0.9, ("army",)), a, b)
+    assert not model_may_decide(Candidate(0, 1, 0.9, ()), a, b)
+    assert not model_may_decide(Candidate(0, 1, 0.5, ("army",)), a, b)
+    assert not model_may_decide(Candidate(0, 1, 0.9, ("army",)), a, said)
 
 
 def test_analyzer_declares_what_it_needs() -> None:

@@ -327,3 +327,44 @@ def test_pipeline_refuses_a_mismatched_spacy_model_when_built(
     assert "spacy_model" in (err.value.fix or "")
     monkeypatch.setitem(meta, "spacy_model", model_id(load_nlp(settings.spacy_model)))
     assert Pipeline("actors,portrayal", settings).names == ["actors", "portrayal"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The committee met on Tuesday in the old town hall",  # no lexicon word
+        "the delegates of the northern districts, who arrived by train",
+        "Officials met on Tuesday \N{SLIGHTLY SMILING FACE}",  # an emoji VADER reads
+        "The minister praised the volunteers",  # a lexicon word
+        "... and the ministry did not deny it:",  # a negator before a lexicon word
+        "HORRIBLE, said the mayor!!!",
+        "",
+        "   ",
+    ],
+)
+def test_vader_shortcut_gives_the_analysers_scores(text: str) -> None:
+    """Texts with no lexicon word and no emoji are answered without VADER, with its scores."""
+    from framelens.nlp import sentiment
+
+    sentiment._vader_cached.cache_clear()
+    got = sentiment._vader_scores(text)
+    s = sentiment._vader().polarity_scores(text)
+    assert got == [s["neg"], s["pos"], s["compound"]]
+
+
+def test_vader_shortcut_skips_the_analyser_only_for_texts_it_scores_zero(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from framelens.nlp import sentiment
+
+    analyser = sentiment._vader()
+    calls: list[str] = []
+    real = analyser.polarity_scores
+    monkeypatch.setattr(analyser, "polarity_scores", lambda t: calls.append(t) or real(t))
+    sentiment._vader_cached.cache_clear()
+    assert sentiment._vader_scores("The committee met on Tuesday") == [0.0, 0.0, 0.0]
+    assert calls == []
+    assert sentiment._vader_scores("Officials met on Tuesday \N{SLIGHTLY SMILING FACE}")[2] > 0
+    assert sentiment._vader_scores("The minister praised the volunteers")[2] > 0
+    assert len(calls) == 2
+    sentiment._vader_cached.cache_clear()

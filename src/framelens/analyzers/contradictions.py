@@ -270,6 +270,18 @@ def candidate_pairs(
     ]
 
 
+def model_may_decide(cand: Candidate, a: Side, b: Side) -> bool:
+    """Whether the model alone could call the pair a contradiction: a shared actor,
+    similarity >= ``MODEL_MIN_SIM``, and no disputed or differently attributed statement."""
+    return bool(
+        cand.shared_actors
+        and cand.similarity >= MODEL_MIN_SIM
+        and not (a.disputed or b.disputed)
+        and a.attributed == b.attributed
+        and (not a.attributed or same_speaker(a.speaker, b.speaker))
+    )
+
+
 def decide(
     cand: Candidate,
     hit: RuleHit | None,
@@ -281,20 +293,12 @@ def decide(
     """``(score, reason)`` when the pair is a contradiction, else ``None``.
 
     A rule decides alone (its guards already checked the attributions). The model alone
-    needs a shared actor, similarity >= ``MODEL_MIN_SIM``, a contradiction probability
-    >= ``MODEL_THRESHOLD`` (the smaller of the two directions), and no disputed or
-    differently attributed statement.
+    needs ``model_may_decide`` and a contradiction probability >= ``MODEL_THRESHOLD``
+    (the smaller of the two directions).
     """
     if hit is not None:
         return max(hit.score, p_contradiction), f"rule:{hit.rule} ({hit.detail})"
-    if (
-        cand.shared_actors
-        and cand.similarity >= MODEL_MIN_SIM
-        and p_contradiction >= MODEL_THRESHOLD
-        and not (a.disputed or b.disputed)
-        and a.attributed == b.attributed
-        and (not a.attributed or same_speaker(a.speaker, b.speaker))
-    ):
+    if p_contradiction >= MODEL_THRESHOLD and model_may_decide(cand, a, b):
         return p_contradiction, f"model:{model_name}"
     return None
 
@@ -347,36 +351,53 @@ class ContradictionsAnalyzer(Analyzer):
         candidates = candidate_pairs(claims, vectors=vecs)
         if not candidates:
             return
-        pairs = []
+        # The rules first: the model is run only on the pairs whose verdict it can change
+        # (a rule's hit takes the larger score; no hit, only where the model may decide
+        # alone), most of the candidates need none.
+        # (sides: the two statements of a "self" pair; None for two sources' disagreement)
+        judged: list[tuple[Candidate, RuleHit | None, tuple[Side, Side] | None]] = []
         for c in candidates:
-            pairs += [(stmts[c.i], stmts[c.j]), (stmts[c.j], stmts[c.i])]
-        probs = self.model.predict(pairs)
-        found = []
-        for n, c in enumerate(candidates):
-            p_con = float(min(probs[2 * n][2], probs[2 * n + 1][2]))
             src_i, src_j = sources[c.i], sources[c.j]
             if src_i is not None and src_j is not None and not same_source(src_i, src_j):
                 # Two sources: what each says, by the rules alone.
-                kind = "disagreement"
                 ci, cj = content_side(c.i), content_side(c.j)
                 hit = None
                 if ci is not None and cj is not None:
                     hit = check_rules(ci, cj, strict_attribution=True) or check_rules(
                         cj, ci, strict_attribution=True
                     )
-                verdict = None
-                if hit is not None:
-                    verdict = max(hit.score, p_con), f"rule:{hit.rule} ({hit.detail})"
+                judged.append((c, hit, None))
             else:
-                kind = "self"
                 si, sj = stmts[c.i].side, stmts[c.j].side
                 hit = check_rules(si, sj, strict_attribution=True) or check_rules(
                     sj, si, strict_attribution=True
                 )
-                verdict = decide(c, hit, p_con, si, sj, self.model.name)
+                judged.append((c, hit, (si, sj)))
+        ask = [
+            n
+            for n, (c, hit, sides) in enumerate(judged)
+            if hit is not None or (sides is not None and model_may_decide(c, *sides))
+        ]
+        pairs = []
+        for n in ask:
+            c = judged[n][0]
+            pairs += [(stmts[c.i], stmts[c.j]), (stmts[c.j], stmts[c.i])]
+        probs = self.model.predict(pairs) if pairs else np.zeros((0, 3))
+        p_con = {n: float(min(probs[2 * k][2], probs[2 * k + 1][2])) for k, n in enumerate(ask)}
+        found = []
+        for n, (c, hit, sides) in enumerate(judged):
+            if n not in p_con:
+                continue
+            verdict: tuple[float, str] | None
+            if sides is None:
+                assert hit is not None
+                verdict = max(hit.score, p_con[n]), f"rule:{hit.rule} ({hit.detail})"
+            else:
+                verdict = decide(c, hit, p_con[n], *sides, self.model.name)
             if verdict is None:
                 continue
-            spans = ((claims[c.i].span, src_i), (claims[c.j].span, src_j))
+            kind = "self" if sides is not None else "disagreement"
+            spans = ((claims[c.i].span, sources[c.i]), (claims[c.j].span, sources[c.j]))
             a, b = sorted((claims[c.i].span, claims[c.j].span), key=lambda s: s.start)
             found.append(
                 Contradiction(
