@@ -430,3 +430,85 @@ def test_a_cue_inside_a_quotation_reports_nothing_outside_it(run: Run) -> None:
     a = run("Here is the problem: “nobody reads the fine print.”")
     assert not [q for q in a.quotes if q.kind == "indirect"]
     assert quote_with(a, "nobody reads").speaker is None
+
+
+WIRE_PRIMARY = (
+    "Primary voters weigh a crowded field\n\n"
+    "MANCHESTER, N.H. (Wire) - Voters in the state's first primary said on Monday they "
+    "were still undecided, with a week to go before the vote.\n\n"
+    '"I have not made up my mind, and I don\'t think many of my neighbours have either," '
+    "said one New Hampshire Democrat, a retired teacher from Nashua.\n\n"
+    "Another New Hampshire Democrat, a nurse in Concord, said she would back whoever "
+    "looked most likely to win in November."
+)
+
+
+def test_a_dateline_is_not_reported_speech_and_its_places_are_places(run: Run) -> None:
+    analysis = run(WIRE_PRIMARY)
+    text = analysis.article.text
+    dateline_end = text.index(" - Voters")
+    assert not [q for q in analysis.quotes if q.content.start < dateline_end], [
+        q.content.text for q in analysis.quotes
+    ]
+    said = quote_with(analysis, "they were still undecided")
+    assert said.speaker is not None and said.speaker.name.startswith("Voters")
+    types = {a.name: a.type for a in analysis.actors}
+    assert types["MANCHESTER"] == "place" and types["N.H."] == "place"
+
+
+def test_one_member_of_a_group_is_not_the_group(run: Run) -> None:
+    """ "one New Hampshire Democrat ... Another New Hampshire Democrat": two people, neither
+    of them the Democrats, and the labels of one are not pinned on the other."""
+    analysis = run(WIRE_PRIMARY)
+    first = quote_with(analysis, "I have not made up my mind")
+    second = quote_with(analysis, "she would back whoever")
+    assert first.speaker is not None and second.speaker is not None
+    assert first.speaker.actor_id is None and second.speaker.actor_id is None
+    assert first.speaker.descriptions[0].text == "a retired teacher from Nashua"
+    assert second.speaker.descriptions[0].text == "a nurse in Concord"
+    assert not [a for a in analysis.actors if a.name.lower().startswith("democrat")]
+    # Parties named as groups stay group actors, both of them.
+    group = run("Republicans in the state senate blocked the bill, and Democrats walked out.")
+    assert {a.name.lower(): a.type for a in group.actors} == {
+        "republicans": "group",
+        "democrats": "group",
+    }
+
+
+def test_people_from_a_place_name_it_as_a_place(run: Run) -> None:
+    """The small recogniser tags "Nashua" a person; "a retired teacher from Nashua" makes it
+    a place, so it is nobody's antecedent. "a letter from Haddad" keeps Haddad a person."""
+    analysis = run(WIRE_PRIMARY)
+    types = {a.name: a.type for a in analysis.actors}
+    assert types.get("Nashua") == "place"
+    assert all(q.speaker is None or q.speaker.actor_id != "nashua" for q in analysis.quotes)
+    letter = run("The council received a letter from Leyla Haddad on Monday.")
+    assert {a.name: a.type for a in letter.actors}.get("Leyla Haddad") == "person"
+
+
+def test_a_pronoun_after_an_unnamed_speaker_is_that_speaker(run: Run) -> None:
+    """With no person named before it, "she" or "he" is the unnamed source who just spoke;
+    a person named before it still wins, and an unnamed organisation is no "he"."""
+    analysis = run(
+        "Turnout expected to rise\n\n"
+        "A nurse in Concord said she would back whoever looked most likely to win.\n\n"
+        '"Electability is the only thing that matters this year," she said.\n\n'
+        "A spokesman for the state party said turnout would be high. "
+        '"We expect a record," he added.'
+    )
+    nurse = quote_with(analysis, "Electability is the only thing")
+    assert nurse.speaker is not None and nurse.speaker.name == "A nurse in Concord"
+    assert nurse.speaker.resolved_from is not None and nurse.speaker.resolved_from.text == "she"
+    spokesman = quote_with(analysis, "We expect a record")
+    assert spokesman.speaker is not None
+    assert spokesman.speaker.name == "A spokesman for the state party"
+    named = run(
+        "Senator Ana Ruiz spoke to reporters on Monday. A nurse in Concord said the clinic "
+        'was full. "We are not giving up," she said.'
+    )
+    # Ana Ruiz is the person named before "she": the pronoun keeps its antecedent rule.
+    last = quote_with(named, "We are not giving up")
+    assert last.speaker is not None and last.speaker.name == "Ana Ruiz"
+    agency = run('The transport agency said the bridge would close. "It is not safe," he said.')
+    quote = quote_with(agency, "It is not safe")
+    assert quote.speaker is not None and quote.speaker.name == "he"

@@ -46,6 +46,8 @@ class ActorWords:
     #: cue_verbs.toml [cues] speech: a name the recogniser missed that says something is a
     #: person ("Ana Ruiz said")
     speech_verbs: frozenset[str] = frozenset()
+    #: role_nouns.toml: people "from" a name are from a place ("a teacher from Nashua")
+    origin_nouns: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, user_file: str = "") -> ActorWords:
@@ -55,6 +57,7 @@ class ActorWords:
             place_nouns=word_set("role_nouns", "place", user_file),
             naming_verbs=word_set("cue_verbs", "labels.naming", user_file),
             speech_verbs=word_set("cue_verbs", "cues.speech", user_file),
+            origin_nouns=word_set("role_nouns", "origin", user_file),
         )
 
 

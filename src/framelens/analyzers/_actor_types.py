@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..text.datelines import dateline_places_end
 from ..text.syntax import head_of
 from ._actor_records import ActorDoc, ActorWords, Draft, Mention, is_title
 
@@ -29,10 +30,14 @@ _LOC_PREPS = {
 }  # fmt: skip
 
 
-def locative(d: ActorDoc, m: Mention) -> bool:
-    """A locative use of a place name: "in Moscow", "eastern Sarvan", "Moscow-based"."""
+def locative(d: ActorDoc, m: Mention, origin_nouns: frozenset[str] = frozenset()) -> bool:
+    """A locative use of a place name: "in Moscow", "eastern Sarvan", "Moscow-based", "a
+    teacher from Nashua" (a person noun of ``origin_nouns`` before "from")."""
     h = head_of(d.doc, m.t0, m.t1)
     if h.dep_ == "pobj" and h.head.lower_ in _LOC_PREPS:
+        return True
+    prep = h.head
+    if h.dep_ == "pobj" and prep.lower_ == "from" and prep.head.lemma_.lower() in origin_nouns:
         return True
     if any(c.dep_ == "amod" and c.lower_ in _COMPASS for c in h.children):
         return True
@@ -48,7 +53,7 @@ def place_cue(words: ActorWords, d: ActorDoc, m: Mention) -> int:
         return 2  # "eastern Sarvan"
     if _strong_place(words.place_nouns, d, m, h):
         return 2
-    return 1 if locative(d, m) else 0
+    return 1 if locative(d, m, words.origin_nouns) else 0
 
 
 def _strong_place(place_nouns: frozenset[str], d: ActorDoc, m: Mention, h: Token) -> bool:
@@ -66,7 +71,12 @@ def _strong_place(place_nouns: frozenset[str], d: ActorDoc, m: Mention, h: Token
         return True
     if h.dep_ == "appos" and h.head.lemma_ in place_nouns:
         return True
-    # Dateline: "SARVAN, Marnia, March 18 (...) -"
+    # Dateline: "SARVAN, Marnia, March 18 (...) -", "MANCHESTER, N.H. (Wire) -"
+    # A name in capitals or abbreviated there is a place ("N.H."); a country named in full
+    # after the city keeps the type its votes give ("HALDEN, Marnia": the state).
+    places_end = dateline_places_end(d.text, m.start)
+    if places_end is not None and m.end <= places_end and d.text[m.start : m.end].isupper():
+        return True
     nxt = m.t1
     line_start = m.start == 0 or d.text[m.start - 1] == "\n"
     if line_start and d.text[m.start : m.end].isupper() and nxt < len(doc):
@@ -116,8 +126,8 @@ def decide_type(a: Draft) -> str:
     full_person = a.votes["person"] and any(" " in x for x in a.aliases)
     org_led = a.votes["organisation"] > a.votes["person"] + a.votes["state"]
     acronym = a.name.isupper() and " " not in a.name
-    if acronym and a.place_cues and a.votes["state"]:
-        return "place"  # a dateline: "WASHINGTON (Reuters) -"
+    if acronym and a.place_cues and (a.votes["state"] or a.strong_place):
+        return "place"  # a dateline: "WASHINGTON (Reuters) -", "MANCHESTER, N.H. (Wire) -"
     if acronym and not full_person:
         return "organisation"  # "CIA" is not a person, whatever the recogniser says
     if org_led and not full_person and not a.strong_place:

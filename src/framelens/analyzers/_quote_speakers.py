@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..model import Actor, Mention, Span, Speaker
+from ..text.datelines import DATELINE_AGENCY
 from ..text.intervals import Ranges
 from ..text.quote_marks import Region
 from ._quote_sources import Sources, mention_head
@@ -64,10 +65,6 @@ _PLACE_AFTER = re.compile(
     r"\s*(?:district|neighbou?rhood|quarter|province|street|square|village|suburb|"
     r"governorate|valley|refugee camp)\b",
     re.I,
-)
-#: A wire dateline at the start of a paragraph: "MOSCOW, Dec 7 (TASS) - ".
-_DATELINE_AGENCY = re.compile(
-    r"[A-Z][A-Z .'\-]+,[^\n()]{0,60}?\(([A-Z][\w .&'\-]{0,40}?)\)\s*[-—–:]"
 )
 _BYLINE = re.compile(r"(?:By|BY|Written by|Reporting by)\s+[A-Z]")
 _CAPTION = re.compile(
@@ -177,7 +174,7 @@ class Resolver:
             line = text[s:e]
             if (_BYLINE.match(line) and len(line.split()) <= 12) or _CAPTION.match(line):
                 out.append((s, e))
-            elif k <= 3 and (m := _DATELINE_AGENCY.match(line)):
+            elif k <= 3 and (m := DATELINE_AGENCY.match(line)):
                 out.append((s, s + m.end()))
                 agency = agency or m.group(1).strip()
         return headline, out, agency
@@ -470,11 +467,38 @@ class Resolver:
         else:
             found = None
         if found is None:
+            if lower in PERSON_PRONOUNS and (unnamed := self._unnamed_speaker(tok.idx, surface)):
+                return unnamed
             return _Resolved(tok.text, surface)
         (s, e), actor = found
         if lower in PERSON_PRONOUNS and actor.id not in self.gender:
             self.gender[actor.id] = PERSON_PRONOUNS[lower]
         return _Resolved(actor.name, (s, e), actor, resolved_from=surface, how="pronoun")
+
+    def _unnamed_speaker(self, pos: int, surface: tuple[int, int]) -> _Resolved | None:
+        """ "Another Democrat, a nurse in Concord, said ... 'Electability is all,' she
+        said": a he or she with no person named before it stands for the last unnamed
+        person who spoke, in the ``LINK_SENTENCES`` before it. One person: a singular noun
+        at the head of the speaker's phrase, not a document, an organisation or a pronoun."""
+        for item, speaker, _ in reversed(self.history):
+            if self.idx.sent_no(pos) - self.idx.sent_no(item.content[0]) > LINK_SENTENCES:
+                return None
+            if speaker.actor_id is not None or speaker.span is None:
+                return None  # a named source spoke since: not this rule's case
+            span = (speaker.span.start, speaker.span.end)
+            head = self._mention_head(span)
+            if head is None or head.pos_ == "PRON":
+                continue  # an unresolved pronoun ("she would back whoever ...")
+            noun = head.lemma_.lower()
+            if (
+                head.tag_ not in ("NN", "NNP")
+                or noun in self.lex.documents
+                or noun in self.lex.org_nouns
+                or noun in STATEMENT_NOUNS
+            ):
+                return None
+            return _Resolved(speaker.name, span, resolved_from=surface, how="pronoun")
+        return None
 
     def pronoun_antecedent(self, tok: Token) -> tuple[Actor, tuple[int, int]] | None:
         """The actor, and the mention of it, that a personal pronoun ("he", "her", "it",

@@ -81,12 +81,12 @@ when its closing mark is missing; × 0.75 without a cue of its own), reported sp
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from typing import TYPE_CHECKING
 
 from ..context import Context
 from ..model import Quote, QuoteKind, Span
+from ..text.datelines import dateline_end
 from ..text.intervals import Ranges
 from ..text.quote_marks import Region, article_quotes
 from ._quote_content import ReportedContent
@@ -121,8 +121,6 @@ SCARE_MAX_WORDS = 4
 #: After a direct quote ending in a full stop, a sentence of more tokens than this is a new
 #: sentence, not the quote's attribution ('." Mr. Smith said.' is 4). Tuned on PolNeAR train.
 SHORT_POST_WINDOW = 5
-#: A wire-service dateline ("SARVAN, Marnia, March 18 (Agency) - ") is not reported speech.
-_DATELINE = re.compile(r"[A-Z][A-Z .'\-]+,[^\n]{0,80}?\s[-—–]\s")
 
 
 #: Words that open an indirect question: what follows a negated "say" was not said.
@@ -313,10 +311,19 @@ class _Finder:
             owners += [o for c in cue.children if c.lower_ == "by" for o in c.children]
             return owners[0] if owners else None
         subj = subject_of(cue)
+        para = self.idx.para(cue.idx)
+        if subj is not None and not para[0] <= subj.idx < para[1]:
+            # a subject in another paragraph: the parser glued the headline to the first
+            # sentence ("Turnout expected to rise / A nurse in Concord said ...")
+            subj = None
+        if subj is not None and self._headline_passive(cue):
+            # "Turnout expected to rise" is what someone expects of the turnout, not what
+            # the turnout says
+            return None
         if subj is None and cue.tag_ in ("VBD", "VBZ", "VBP"):
             # a finite verb has a subject; the parser lost it ("Alarmed by the unrest,
             # Senator Ines Moreau, the minority leader, said that ...")
-            lead = window if window is not None else (cue.sent.start_char, cue.idx)
+            lead = window if window is not None else (max(cue.sent.start_char, para[0]), cue.idx)
             if (hung := self._phrase_before(cue, lead)) is not None:
                 return hung
         if window is None or (subj is not None and window[0] <= subj.idx < window[1]):
@@ -336,6 +343,21 @@ class _Finder:
             if head.dep_ != "dobj" or (head is not tok and cue.lemma_ not in AUDIENCE_VERBS):
                 return head  # an object of "said" is a misparsed subject; of "told", not
         return None
+
+    def _headline_passive(self, cue: Token) -> bool:
+        """A passive without its "is", as headlines write it: a participle heading its
+        sentence, no "have" before it, an infinitive after it, and not a verb of saying
+        (the tagger often calls "said" a participle: '"We will win," Ruiz said')."""
+        return (
+            cue.tag_ == "VBN"
+            and cue.dep_ == "ROOT"
+            and cue_lemma(cue) not in self.lex.speech
+            and not any(c.dep_ == "aux" and c.lemma_ == "have" for c in cue.children)
+            and any(
+                c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+                for c in cue.children
+            )
+        )
 
     def _phrase_before(self, cue: Token, window: tuple[int, int]) -> Token | None:
         """The name whose phrase ends right before a cue that the parser gave no subject:
@@ -479,8 +501,11 @@ class _Finder:
 
     def _clip(self, piece: tuple[int, int], para: tuple[int, int]) -> tuple[int, int]:
         start, end = max(piece[0], para[0]), min(piece[1], para[1])
-        if start == para[0] and (dateline := _DATELINE.match(self.text, start, end)):
-            start = dateline.end()
+        # A dateline is not reported speech, whatever the parser hung on the cue: the piece
+        # starts after it (a piece inside it, "MANCHESTER, N.H. (Wire)", comes to nothing).
+        dateline = dateline_end(self.text, para[0], para[1])
+        if dateline is not None and start < dateline:
+            start = min(dateline, end)
         return trim(self.text, start, end)
 
     # -- embedded regions no clause took --
