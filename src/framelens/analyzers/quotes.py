@@ -1,4 +1,4 @@
-"""Quotes v3: every quotation, who said it, how the writer introduces them, scare quotes.
+"""Quotes v4: every quotation, who said it, how the writer introduces them, scare quotes.
 
 Rules on the shared parse (no model of its own), in four passes. Pass 1 lives in
 ``framelens.text.quote_marks``, pass 2 here, pass 3 in ``_quote_speakers`` and pass 4 in
@@ -153,7 +153,9 @@ class QuotesAnalyzer(Analyzer):
     # v2: co_speakers, the other named parties to a joint statement.
     # v3: issue-15 rules of 2026-12-06 (naming verbs, continued reports, object and
     # verb + preposition cues from PolNeAR train's missed cues).
-    version = "3"
+    # v4: wire copy: nothing in a dateline is reported, a pronoun with no named antecedent
+    # is the last unnamed speaker, a headline passive has no speaker.
+    version = "4"
     needs = ("actors",)
     produces = ("quotes",)
     description = (
