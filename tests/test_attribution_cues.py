@@ -512,3 +512,83 @@ def test_a_pronoun_after_an_unnamed_speaker_is_that_speaker(run: Run) -> None:
     agency = run('The transport agency said the bridge would close. "It is not safe," he said.')
     quote = quote_with(agency, "It is not safe")
     assert quote.speaker is not None and quote.speaker.name == "he"
+
+
+def test_what_a_party_failed_to_show_is_not_reported(run: Run) -> None:
+    analysis = run(
+        "Judge Mara Lindqvist said the city had failed to show that the homes posed a flood risk."
+    )
+    said = quote_with(analysis, "the city had failed to show")
+    assert said.speaker is not None and said.speaker.name == "Mara Lindqvist"
+    assert not [q for q in analysis.quotes if q.content.text.startswith("that the homes")]
+
+
+def test_a_dateline_agency_is_not_an_actor_but_still_speaks_as_the_agency(run: Run) -> None:
+    analysis = run(
+        "KESTREL BAY, Dec 4 (Coastline News) - The port will reopen on Monday, the agency "
+        "reported. Harbour pilots said the channel had been cleared."
+    )
+    assert "Coastline News" not in {a.name for a in analysis.actors}
+    port = quote_with(analysis, "The port will reopen on Monday")
+    assert port.speaker is not None and port.speaker.name == "Coastline News"
+    # Named in the body, the same outlet is an actor like any other.
+    body = run("The minister told Coastline News that the port would reopen.")
+    assert "Coastline News" in {a.name for a in body.actors}
+
+
+def test_a_coordinated_subject_the_parser_lost_after_the_report(run: Run) -> None:
+    """ "..., residents and a local official said": the parser made the subject a conjunct
+    of the report's last noun; the report ends before it and the residents speak."""
+    analysis = run(
+        "Shelling resumed on the outskirts of Halden on Saturday, hours after talks on a "
+        "ceasefire broke up without agreement, residents and a local official said."
+    )
+    report = quote_with(analysis, "Shelling resumed")
+    assert report.content.text.endswith("without agreement")
+    assert report.speaker is not None and report.speaker.name == "residents"
+
+
+def test_it_is_the_body_that_spoke_not_a_plural_noun(run: Run) -> None:
+    """ "It" is the unnamed ministry that just spoke, not "its forces" (plural) nor the
+    Northern Brigades named inside the report; a named body still takes its "it"."""
+    analysis = run(
+        "Marnia's defence ministry said its forces had responded to attacks by fighters of "
+        "the Northern Brigades. It said two soldiers were wounded."
+    )
+    wounded = quote_with(analysis, "two soldiers were wounded")
+    assert wounded.speaker is not None
+    assert wounded.speaker.name == "Marnia's defence ministry"
+    assert wounded.speaker.affiliation == "marnia"
+    assert wounded.speaker.resolved_from is not None
+    assert wounded.speaker.resolved_from.text == "It"
+    un = run(
+        "The United Nations condemned the shelling of the market. It said aid convoys would "
+        "resume on Monday."
+    )
+    convoys = quote_with(un, "aid convoys would resume")
+    assert convoys.speaker is not None and convoys.speaker.name == "United Nations"
+
+
+def test_a_byline_is_not_an_actor_and_a_name_does_not_run_over_a_line(run: Run) -> None:
+    analysis = run(
+        "Chipmaker cuts 900 jobs\n\nBy Ana Ferreira\n\nLISBON, June 2 (Harbourline) - "
+        "Corvel Semiconductors will cut about 900 jobs, the company said on Tuesday."
+    )
+    names = {a.name for a in analysis.actors}
+    assert not [n for n in names if "Ferreira" in n or "\n" in n], names
+
+
+def test_a_title_before_a_name_tagged_an_organisation_makes_a_person(run: Run) -> None:
+    """en_core_web_sm tags "Ruben Alves" an organisation after "Chief executive"; the
+    title makes him a person, so "He" finds him."""
+    analysis = run(
+        "Chief executive Ruben Alves told analysts that demand would recover next year. "
+        "He said the company would keep its research centre open."
+    )
+    types = {a.name: a.type for a in analysis.actors}
+    assert types.get("Ruben Alves") == "person"
+    kept = quote_with(analysis, "keep its research centre open")
+    assert kept.speaker is not None and kept.speaker.name == "Ruben Alves"
+    # An organisation named after a preposition stays one.
+    org = run("Workers at Corvel Mining walked out. Corvel Mining said output fell.")
+    assert {a.name: a.type for a in org.actors} == {"Corvel Mining": "organisation"}

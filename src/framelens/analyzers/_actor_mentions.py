@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..model import ActorType
+from ..text.furniture import in_byline, in_dateline_agency
 from ._actor_records import (
     QUOTE_MARKS,
     ActorDoc,
@@ -61,6 +62,14 @@ def proper_mentions(
             etype = "person"  # "Ms Geller", whatever the recogniser said
         elif t1 - t0 > 2 and is_title(lex, doc[t0]) and _name_words(doc[t0 + 1 : t1]):
             etype = "person"  # "Councillor Ines Moreau" (not "General Motors")
+        elif (
+            ent.label_ == "ORG"
+            and t1 - t0 in (2, 3)
+            and t0 > 0
+            and is_title(lex, doc[t0 - 1])
+            and _name_words(doc[t0:t1])
+        ):
+            etype = "person"  # "Chief executive Ruben Alves", tagged an organisation
         while t0 < t1 and (
             doc[t0].lower_ == "the"
             or doc[t0].text in QUOTE_MARKS
@@ -79,8 +88,8 @@ def proper_mentions(
         ):
             t0 -= 1  # "Leyla Haddad" where the recogniser only took "Haddad"
         for k in range(t0 + 1, t1):  # "the 4th Division entered Qadim"
-            if doc[k].pos_ in ("VERB", "AUX"):
-                t1 = k
+            if doc[k].pos_ in ("VERB", "AUX") or "\n" in doc[k].text:
+                t1 = k  # nor does a name run over a line break ("Ana Ferreira\n\nLISBON")
                 break
         while t1 > t0 and (doc[t1 - 1].tag_ == "POS" or doc[t1 - 1].is_punct):
             t1 -= 1
@@ -97,6 +106,8 @@ def proper_mentions(
         surface = text[start:end]
         if len(surface) < 2 or not any(c.isupper() for c in surface) or start in definitions:
             continue
+        if in_dateline_agency(text, start) or in_byline(text, start):
+            continue  # "MOSCOW, Dec 7 (TASS) -", "By Ana Ferreira": who filed the story
         ner.append(_Entity(Mention(t0, t1, start, end, etype), ent.label_))
     ner += unrecognised_people(lex, words, d)
 

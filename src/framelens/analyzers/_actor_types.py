@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..text.datelines import dateline_places_end
+from ..text.furniture import dateline_places_end
 from ..text.syntax import head_of
 from ._actor_records import ActorDoc, ActorWords, Draft, Mention, is_title
 

@@ -81,7 +81,13 @@ class ReportedContent:
         if not comps and lemma not in lex.intention:
             comps = self._clause_after_evidence(tok)
         if comps:
-            return [self._own_report(c, tok) for c in comps if self._detached(c, tok)]
+            out = []
+            for c in comps:
+                if (lost := self.lost_subject(c, tok)) is not None:
+                    out.append(trim(text, subtree_span(c)[0], lost.left_edge.idx))
+                elif self._detached(c, tok):
+                    out.append(self._own_report(c, tok))
+            return out
         if any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children):
             return [self._rest_of_sentence(tok)]  # "as X said, ..."
         if lemma in lex.object:
@@ -270,6 +276,27 @@ class ReportedContent:
                     k -= 1
                 end = min(end, t.doc[k].idx + len(t.doc[k].text))
         return trim(self.text, start, end)
+
+    def lost_subject(self, clause: Token, cue: Token) -> Token | None:
+        """ "Shelling resumed after talks broke up without agreement, residents and a local
+        official said": the parser made the cue's coordinated subject a conjunct of the
+        clause's last noun. That conjunct, when the cue has no subject, the phrase ends
+        right before the cue and a comma sets it off; else None."""
+        if clause.i > cue.i or subject_of(cue) is not None:
+            return None
+        doc = cue.doc
+        for t in clause.subtree:
+            if (
+                t.dep_ == "conj"
+                and t.head.pos_ in ("NOUN", "PROPN")
+                and t.pos_ in ("NOUN", "PROPN")
+                and t.right_edge.i == cue.i - 1
+                and t.left_edge.i > clause.left_edge.i
+                and doc[t.left_edge.i - 1].text == ","
+                and any(c.dep_ == "cc" for c in t.children)
+            ):
+                return t
+        return None
 
     def _detached(self, clause: Token, cue: Token) -> bool:
         """A clause before its cue is reported speech only when punctuation sets it off

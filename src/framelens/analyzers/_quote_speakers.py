@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..model import Actor, Mention, Span, Speaker
-from ..text.datelines import DATELINE_AGENCY
+from ..text.furniture import BYLINE, BYLINE_MAX_WORDS, DATELINE_AGENCY
 from ..text.intervals import Ranges
 from ..text.quote_marks import Region
 from ._quote_sources import Sources, mention_head
@@ -66,7 +66,6 @@ _PLACE_AFTER = re.compile(
     r"governorate|valley|refugee camp)\b",
     re.I,
 )
-_BYLINE = re.compile(r"(?:By|BY|Written by|Reporting by)\s+[A-Z]")
 _CAPTION = re.compile(
     r"(?:Photo|PHOTO|Image|IMAGE|Picture|Caption|Video|VIDEO|File photo)\b[^\n]{0,20}[:|]"
     r"|[^\n]*\((?:Photo|Image|Picture|Credit)[^\n)]*\)\s*$"
@@ -172,7 +171,8 @@ class Resolver:
                 out.append(headline)
         for k, (s, e) in enumerate(paras[:6]):
             line = text[s:e]
-            if (_BYLINE.match(line) and len(line.split()) <= 12) or _CAPTION.match(line):
+            byline = BYLINE.match(line) and len(line.split()) <= BYLINE_MAX_WORDS
+            if byline or _CAPTION.match(line):
                 out.append((s, e))
             elif k <= 3 and (m := DATELINE_AGENCY.match(line)):
                 out.append((s, s + m.end()))
@@ -463,9 +463,26 @@ class Resolver:
         if lower in PERSON_PRONOUNS:
             found = self._antecedent(tok.idx, {"person"}, PERSON_PRONOUNS[lower], exclude)
         elif lower in GROUP_PRONOUNS:
-            found = self._antecedent(tok.idx, {"organisation", "state", "group"}, None, exclude)
+            found = self._antecedent(
+                tok.idx, {"organisation", "state", "group"}, None, exclude, singular=lower == "it"
+            )
         else:
             found = None
+        body = self._unnamed_speaker(tok.idx, surface, person=False) if lower == "it" else None
+        if (
+            body is not None
+            and body.span is not None
+            and (
+                # "Marnia's defence ministry said ... It said": the unnamed body that spoke, when
+                # no named one is the subject of a sentence nearer the pronoun
+                found is None
+                or (
+                    not self._is_subject(*found[0])
+                    and self.idx.sent_no(found[0][0]) <= self.idx.sent_no(body.span[0])
+                )
+            )
+        ):
+            return body
         if found is None:
             if lower in PERSON_PRONOUNS and (unnamed := self._unnamed_speaker(tok.idx, surface)):
                 return unnamed
@@ -475,11 +492,15 @@ class Resolver:
             self.gender[actor.id] = PERSON_PRONOUNS[lower]
         return _Resolved(actor.name, (s, e), actor, resolved_from=surface, how="pronoun")
 
-    def _unnamed_speaker(self, pos: int, surface: tuple[int, int]) -> _Resolved | None:
+    def _unnamed_speaker(
+        self, pos: int, surface: tuple[int, int], *, person: bool = True
+    ) -> _Resolved | None:
         """ "Another Democrat, a nurse in Concord, said ... 'Electability is all,' she
         said": a he or she with no person named before it stands for the last unnamed
         person who spoke, in the ``LINK_SENTENCES`` before it. One person: a singular noun
-        at the head of the speaker's phrase, not a document, an organisation or a pronoun."""
+        at the head of the speaker's phrase, not a document, an organisation or a pronoun.
+        With ``person`` false, the last unnamed body that spoke ("the defence ministry"),
+        for "it": a singular noun of ``institutions`` or of the organisation nouns."""
         for item, speaker, _ in reversed(self.history):
             if self.idx.sent_no(pos) - self.idx.sent_no(item.content[0]) > LINK_SENTENCES:
                 return None
@@ -490,12 +511,10 @@ class Resolver:
             if head is None or head.pos_ == "PRON":
                 continue  # an unresolved pronoun ("she would back whoever ...")
             noun = head.lemma_.lower()
-            if (
-                head.tag_ not in ("NN", "NNP")
-                or noun in self.lex.documents
-                or noun in self.lex.org_nouns
-                or noun in STATEMENT_NOUNS
-            ):
+            body = noun in self.lex.org_nouns or noun in self.lex.institutions
+            if head.tag_ not in ("NN", "NNP") or body == person:
+                return None
+            if noun in self.lex.documents or noun in STATEMENT_NOUNS:
                 return None
             return _Resolved(speaker.name, span, resolved_from=surface, how="pronoun")
         return None
@@ -532,9 +551,12 @@ class Resolver:
         types: set[str],
         gender: str | None,
         exclude: frozenset[str] | set[str] = frozenset(),
+        *,
+        singular: bool = False,
     ) -> tuple[tuple[int, int], Actor] | None:
         """Most recent compatible mention, sentence by sentence back, a subject first
-        (actors in ``exclude`` skipped)."""
+        (actors in ``exclude`` skipped; with ``singular``, mentions that are plural common
+        nouns: "it" is not "its forces", but may be "the United Nations")."""
         i = bisect_left(self.mention_starts, pos) - 1
         by_sentence: dict[int, list[tuple[int, int, Actor]]] = {}
         order: list[int] = []
@@ -544,6 +566,9 @@ class Resolver:
             if actor.type not in types or e > pos or actor.id in exclude:
                 continue
             if gender and self.gender.get(actor.id, gender) != gender:
+                continue
+            head = self._mention_head((s, e)) if singular else None
+            if head is not None and head.tag_ == "NNS":  # not "the United Nations ... it"
                 continue
             sno = self.idx.sent_no(s)
             if sno not in by_sentence:

@@ -56,6 +56,8 @@ class Lexicon:
     gender_nouns: dict[str, str]
     #: Verb + preposition whose object is what is attributed: "called for a ban".
     prep_object: frozenset[tuple[str, str]] = frozenset()
+    #: Nouns for public bodies that speak ("the defence ministry said ... It said").
+    institutions: frozenset[str] = frozenset()
 
     # Cached: the quotes analyzer asks for these unions at every token (a new set each
     # time cost 3 ms an article). The dataclass is frozen, so they never go stale.
@@ -98,6 +100,7 @@ def load_lexicon(user_file: str = "") -> Lexicon:
         documents=sources("documents"),
         author_roles=sources("author_roles"),
         org_nouns=sources("org_nouns"),
+        institutions=sources("institutions"),
         work_nouns=sources("work_nouns"),
         titles=sources("titles"),
         affiliation_verbs=sources("affiliation_verbs"),

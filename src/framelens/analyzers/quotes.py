@@ -86,7 +86,7 @@ from typing import TYPE_CHECKING
 
 from ..context import Context
 from ..model import Quote, QuoteKind, Span
-from ..text.datelines import dateline_end
+from ..text.furniture import dateline_end
 from ..text.intervals import Ranges
 from ..text.quote_marks import Region, article_quotes
 from ._quote_content import ReportedContent
@@ -129,9 +129,10 @@ _OPEN_QUESTION = frozenset({"whether", "if", "where", "what", "when", "why", "ho
 
 def _withheld(cue: Token) -> bool:
     """ "declined to comment on the report", "refused to say whether ...", "would not say
-    whether ...", "did not say where ...": what follows was not said. The refusal itself is
-    reported (the outer verb is an intention cue); the inner verb reports nothing."""
-    if cue.dep_ == "xcomp" and cue.head.lemma_.lower() in ("refuse", "decline"):
+    whether ...", "did not say where ...", "failed to show that ...": what follows was
+    not said. The refusal itself is reported (the outer verb is an intention cue); the
+    inner verb reports nothing."""
+    if cue.dep_ == "xcomp" and cue.head.lemma_.lower() in ("refuse", "decline", "fail"):
         return True
     negated = any(c.dep_ == "neg" for c in cue.children)
     return negated and any(  # "did not say where those corridors lead"

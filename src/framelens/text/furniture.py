@@ -1,4 +1,5 @@
-"""Wire datelines: "MANCHESTER, N.H. (Wire) - ", "SARVAN, Marnia, March 18 - ".
+"""Article furniture: wire datelines ("MANCHESTER, N.H. (Wire) - ") and bylines ("By
+Ana Ferreira"), which say who filed the story and from where, not what it reports.
 
 A dateline opens a paragraph (usually the first of the body) with the place the story was
 filed from in capitals, then perhaps a region, a date and the agency in parentheses, then
@@ -16,6 +17,12 @@ DATELINE = re.compile(r"[A-Z][A-Z .'\-]+,[^\n]{0,80}?\s[-—–]\s")
 DATELINE_AGENCY = re.compile(
     r"[A-Z][A-Z .'\-]+,[^\n()]{0,60}?\(([A-Z][\w .&'\-]{0,40}?)\)\s*[-—–:]"
 )
+
+
+#: A byline: "By Ana Ferreira", "Reporting by ..." (a short line; see ``in_byline``).
+BYLINE = re.compile(r"(?:By|BY|Written by|Reporting by)\s+[A-Z]")
+#: Longest byline, in words.
+BYLINE_MAX_WORDS = 12
 
 
 def line_start(text: str, pos: int) -> int:
@@ -39,3 +46,19 @@ def dateline_places_end(text: str, pos: int) -> int | None:
         return None
     paren = text.find("(", start, end)
     return paren if paren >= 0 else end
+
+
+def in_dateline_agency(text: str, pos: int) -> bool:
+    """Whether ``pos`` lies in the parenthesised agency of a dateline ("(TASS)" of
+    "MOSCOW, Dec 7 (TASS) -"): who filed the story, not a party to it."""
+    start = line_start(text, pos)
+    m = DATELINE_AGENCY.match(text, start)
+    return m is not None and m.start(1) <= pos < m.end(1)
+
+
+def in_byline(text: str, pos: int) -> bool:
+    """Whether ``pos`` lies on a byline: a short line opening with "By" and a name."""
+    start = line_start(text, pos)
+    end = text.find("\n", start)
+    line = text[start : end if end >= 0 else len(text)]
+    return bool(BYLINE.match(line)) and len(line.split()) <= BYLINE_MAX_WORDS
