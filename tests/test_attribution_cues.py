@@ -464,6 +464,8 @@ def test_one_member_of_a_group_is_not_the_group(run: Run) -> None:
     second = quote_with(analysis, "she would back whoever")
     assert first.speaker is not None and second.speaker is not None
     assert first.speaker.actor_id is None and second.speaker.actor_id is None
+    assert first.speaker.name == "one New Hampshire Democrat"
+    assert second.speaker.name == "Another New Hampshire Democrat"
     assert first.speaker.descriptions[0].text == "a retired teacher from Nashua"
     assert second.speaker.descriptions[0].text == "a nurse in Concord"
     assert not [a for a in analysis.actors if a.name.lower().startswith("democrat")]

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from ..model import ActorType
 from ..text.furniture import in_byline, in_dateline_agency
+from ..text.syntax import one_member
 from ._actor_records import (
     QUOTE_MARKS,
     ActorDoc,
@@ -97,7 +98,7 @@ def proper_mentions(
             continue
         if t1 - t0 == 1 and doc[t0].pos_ in ("VERB", "AUX", "ADV", "NOUN"):
             continue  # headline words the recogniser took for names ("Bans", "Raises")
-        if ent.label_ == "NORP" and _one_member(doc[t1 - 1]):
+        if ent.label_ == "NORP" and one_member(doc[t1 - 1]):
             continue  # "one New Hampshire Democrat", "another Democrat": a person, not the group
         hy = d.hyphen.get(t0)
         if hy is not None and (d.hyphen_word(t0) or "").split("-")[0].lower() in lex.prefixes:
@@ -151,19 +152,6 @@ def proper_mentions(
 
 #: Verbs of speaking that are not cues of what was said ("Ana Ruiz spoke on Monday").
 _SPEAK = frozenset({"speak", "talk"})
-
-
-#: Determiners that pick one member out of a group: "a Democrat", "another Kurd".
-_ONE_OF = frozenset({"a", "an", "one", "another", "each", "every"})
-
-
-def _one_member(head: Token) -> bool:
-    """A group's name in the singular after "a", "one", "another" ...: one member of it,
-    an unnamed person. Two such ("one Democrat ... another Democrat") are two people, and
-    neither is the group."""
-    if head.tag_ not in ("NNP", "NN") or head.dep_ == "compound":
-        return False
-    return any(c.dep_ in ("det", "nummod") and c.lower_ in _ONE_OF for c in head.children)
 
 
 def _name_words(tokens: Iterable[Token]) -> bool:

@@ -17,6 +17,7 @@ from ..model import Actor, Mention, Span, Speaker
 from ..text.furniture import BYLINE, BYLINE_MAX_WORDS, DATELINE_AGENCY
 from ..text.intervals import Ranges
 from ..text.quote_marks import Region
+from ..text.syntax import one_member
 from ._quote_sources import Sources, mention_head
 from ._quote_syntax import (
     NAME_ENTS,
@@ -383,6 +384,11 @@ class Resolver:
             return res
         if tok.pos_ == "PRON" or lower in PERSON_PRONOUNS or lower in GROUP_PRONOUNS:
             return self._pronoun(tok)
+        if tok.ent_type_ == "NORP" and one_member(tok):
+            # "one New Hampshire Democrat said": an unnamed person, named by the phrase
+            left = [c.left_edge.idx for c in tok.lefts if c.dep_ not in ("punct", "cc")]
+            phrase = (min([tok.idx, *left]), tok.idx + len(tok.text))
+            return _Resolved(self.text[phrase[0] : phrase[1]], phrase)
         # a lower-case "proper noun" outside any entity is a description (as in entity_span)
         proper = capitalised_propn(tok) or (tok.pos_ == "PROPN" and bool(tok.ent_type_))
         if proper or tok.ent_type_ in NAME_ENTS:

@@ -111,3 +111,16 @@ def span_ents(span: SpacySpan) -> list[SpacySpan]:
             break
         out.append(ents[k])
     return out
+
+
+#: Determiners that pick one member out of a group: "a Democrat", "another Kurd".
+_ONE_OF = frozenset({"a", "an", "one", "another", "each", "every"})
+
+
+def one_member(head: Token) -> bool:
+    """A group's name in the singular after "a", "one", "another" ...: one member of it,
+    an unnamed person. Two such ("one Democrat ... another Democrat") are two people, and
+    neither is the group."""
+    if head.tag_ not in ("NNP", "NN") or head.dep_ == "compound":
+        return False
+    return any(c.dep_ in ("det", "nummod") and c.lower_ in _ONE_OF for c in head.children)
