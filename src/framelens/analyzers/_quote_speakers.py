@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..model import Actor, Mention, Span, Speaker
-from ..text.furniture import BYLINE, BYLINE_MAX_WORDS, DATELINE_AGENCY
+from ..text.furniture import article_furniture
 from ..text.intervals import Ranges
 from ..text.quote_marks import Region
 from ..text.syntax import one_member
@@ -67,10 +67,6 @@ _PLACE_AFTER = re.compile(
     r"governorate|valley|refugee camp)\b",
     re.I,
 )
-_CAPTION = re.compile(
-    r"(?:Photo|PHOTO|Image|IMAGE|Picture|Caption|Video|VIDEO|File photo)\b[^\n]{0,20}[:|]"
-    r"|[^\n]*\((?:Photo|Image|Picture|Credit)[^\n)]*\)\s*$"
-)
 
 
 _AGE = re.compile(r"\d+[- ]years?[- ]old\b|\b\w+-year-old\b", re.I)
@@ -121,7 +117,7 @@ class Resolver:
         self.actors = actors
         self.quoted = [(r.inner_start, r.inner_end) for r in direct]
         self._quoted_index = Ranges(self.quoted)
-        self.headline, furniture, self.agency = self._furniture()
+        self.headline, furniture, self.agency = article_furniture(self.text, self.idx.paras)
         self._furniture_index = Ranges(furniture)
         self.placey = self._place_like(actors)
         # Antecedents come from the writer's own body text: not from inside direct quotes,
@@ -153,32 +149,6 @@ class Resolver:
         self._roles: list[tuple[int, str, Actor | tuple[int, int]]] | None = None
 
     # -- headline, dateline, bylines and captions (pattern 7) --
-
-    def _furniture(self) -> tuple[tuple[int, int] | None, list[tuple[int, int]], str | None]:
-        """The headline paragraph, the article's non-body lines (headline, dateline,
-        byline, captions) and the dateline's agency ("MOSCOW, Dec 7 (TASS) -" -> TASS)."""
-        text, paras = self.text, self.idx.paras
-        out: list[tuple[int, int]] = []
-        headline = None
-        agency = None
-        if len(paras) > 1:
-            s, e = paras[0]
-            first = text[s:e].strip()
-            words = first.split()
-            caps = [w for w in words if len(w) > 3 and w[:1].isalpha()]
-            titled = caps and sum(w[:1].isupper() for w in caps) >= 0.75 * len(caps)
-            if "\n" not in first and len(words) <= 25 and (titled or first[-1:] not in '.!?”"'):
-                headline = (s, e)
-                out.append(headline)
-        for k, (s, e) in enumerate(paras[:6]):
-            line = text[s:e]
-            byline = BYLINE.match(line) and len(line.split()) <= BYLINE_MAX_WORDS
-            if byline or _CAPTION.match(line):
-                out.append((s, e))
-            elif k <= 3 and (m := DATELINE_AGENCY.match(line)):
-                out.append((s, s + m.end()))
-                agency = agency or m.group(1).strip()
-        return headline, out, agency
 
     def in_headline(self, pos: int) -> bool:
         return self.headline is not None and self.headline[0] <= pos < self.headline[1]

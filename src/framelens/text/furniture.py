@@ -1,5 +1,6 @@
-"""Article furniture: wire datelines ("MANCHESTER, N.H. (Wire) - ") and bylines ("By
-Ana Ferreira"), which say who filed the story and from where, not what it reports.
+"""Article furniture: the headline, wire datelines ("MANCHESTER, N.H. (Wire) - "), bylines
+("By Ana Ferreira") and captions, which say who filed the story and from where, not what
+it reports.
 
 A dateline opens a paragraph (usually the first of the body) with the place the story was
 filed from in capitals, then perhaps a region, a date and the agency in parentheses, then
@@ -10,6 +11,7 @@ places whatever the recogniser says, and its agency is who filed it.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 #: A dateline with its closing dash: "SARVAN, Marnia, March 18 (Agency) - ".
 DATELINE = re.compile(r"[A-Z][A-Z .'\-]+,[^\n]{0,80}?\s[-—–]\s")
@@ -23,6 +25,11 @@ DATELINE_AGENCY = re.compile(
 BYLINE = re.compile(r"(?:By|BY|Written by|Reporting by)\s+[A-Z]")
 #: Longest byline, in words.
 BYLINE_MAX_WORDS = 12
+#: An image caption or credit line.
+CAPTION = re.compile(
+    r"(?:Photo|PHOTO|Image|IMAGE|Picture|Caption|Video|VIDEO|File photo)\b[^\n]{0,20}[:|]"
+    r"|[^\n]*\((?:Photo|Image|Picture|Credit)[^\n)]*\)\s*$"
+)
 
 
 def line_start(text: str, pos: int) -> int:
@@ -56,9 +63,41 @@ def in_dateline_agency(text: str, pos: int) -> bool:
     return m is not None and m.start(1) <= pos < m.end(1)
 
 
+def is_byline(line: str) -> bool:
+    """Whether a line is a byline: a short line opening with "By" and a name."""
+    return bool(BYLINE.match(line)) and len(line.split()) <= BYLINE_MAX_WORDS
+
+
 def in_byline(text: str, pos: int) -> bool:
-    """Whether ``pos`` lies on a byline: a short line opening with "By" and a name."""
+    """Whether ``pos`` lies on a byline."""
     start = line_start(text, pos)
     end = text.find("\n", start)
-    line = text[start : end if end >= 0 else len(text)]
-    return bool(BYLINE.match(line)) and len(line.split()) <= BYLINE_MAX_WORDS
+    return is_byline(text[start : end if end >= 0 else len(text)])
+
+
+def article_furniture(
+    text: str, paras: Sequence[tuple[int, int]]
+) -> tuple[tuple[int, int] | None, list[tuple[int, int]], str | None]:
+    """The headline paragraph, the article's non-body lines (headline, dateline, byline,
+    captions) and the dateline's agency ("MOSCOW, Dec 7 (TASS) -" -> TASS), given the
+    article's paragraphs as character ranges."""
+    out: list[tuple[int, int]] = []
+    headline = None
+    agency = None
+    if len(paras) > 1:
+        s, e = paras[0]
+        first = text[s:e].strip()
+        words = first.split()
+        caps = [w for w in words if len(w) > 3 and w[:1].isalpha()]
+        titled = caps and sum(w[:1].isupper() for w in caps) >= 0.75 * len(caps)
+        if "\n" not in first and len(words) <= 25 and (titled or first[-1:] not in '.!?”"'):
+            headline = (s, e)
+            out.append(headline)
+    for k, (s, e) in enumerate(paras[:6]):
+        line = text[s:e]
+        if is_byline(line) or CAPTION.match(line):
+            out.append((s, e))
+        elif k <= 3 and (m := DATELINE_AGENCY.match(line)):
+            out.append((s, s + m.end()))
+            agency = agency or m.group(1).strip()
+    return headline, out, agency
