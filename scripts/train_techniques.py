@@ -1,14 +1,16 @@
 """Train the `techniques` analyzer (span finder + span labeller) on PTC train.
 
     python scripts/train_techniques.py --data ../shared/datasets [--cache DIR] [--out DIR]
+        [--tc-prior-only]
 
-Steps: (1) parse every PTC train/dev article with the shipped spaCy pipeline and run the
+Steps: (1) parse every PTC train article with the shipped spaCy pipeline and run the
 shipped MiniLM once per sentence (``nlp.features.sentence_features``, exactly what the
-analyzer sees), cached under ``--cache``; (2) train both heads with torch on train minus a
-held-out slice of train articles (``--holdout``), choosing epochs and the span threshold
-on that slice; (3) retrain on all of train with those settings (``--final``, the default)
-and write float16 weights + ``model.json`` to ``--out``. The dev split is the test set:
-it is never used here (``framelens eval techniques --split dev`` reports on it).
+analyzer sees), cached under ``--cache``; (2) choose the labeller's class-prior adjustment
+(``tc_prior_tau``) on out-of-fold predictions over train; (3) cross-fit both heads over
+``--folds`` folds of train to choose the span decoding; (4) train on all of train and write
+float16 weights + ``model.json`` to ``--out``. ``--tc-prior-only`` stops after (2) and
+updates the ``model.json`` already in ``--out``. The dev split is the test set: it is never
+used here (``framelens eval techniques --split dev`` reports on it).
 
 Torch is needed for training only (``pip install torch==2.13.0``); the shipped analyzer
 runs the weights in numpy.
@@ -22,6 +24,7 @@ import math
 import pickle
 import random
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,7 +35,7 @@ from _training import cache_dir, torch_mod
 from framelens import load_settings
 from framelens.analyzers import techniques as T
 from framelens.context import Context
-from framelens.eval.ptc import load_split, merge_overlapping, si_score
+from framelens.eval.ptc import load_split, merge_overlapping, si_score, tc_score
 from framelens.model import Analysis, Article
 from framelens.nlp import load_nlp
 from framelens.nlp.features import sentence_features
@@ -391,13 +394,18 @@ def tc_accuracy(model: T.TechniqueModel, dev: list[Example]) -> float:
 
 
 def build_model(
-    w: dict[str, np.ndarray], vocab: dict[str, list[str]], hp: Hyper, decoding: dict[str, Any]
+    w: dict[str, np.ndarray],
+    vocab: dict[str, list[str]],
+    hp: Hyper,
+    decoding: dict[str, Any],
+    adjust: dict[str, Any] | None = None,
 ) -> T.TechniqueModel:
     config = {
         "labels": LABELS,
         "si_neighbours": hp.si_neighbours,
         "decoding": decoding,
         "tc_text_weight": TEXT_MODEL["weight"],
+        **(adjust or {}),
     }
     return T.TechniqueModel(w, config, vocab)
 
@@ -415,6 +423,69 @@ def fit(
     vocab, tw = train_text_model(tc_texts(exs), y, log)
     w.update(tw)
     return w, vocab
+
+
+# ---- the labeller's class prior ---------------------------------------------------------
+
+#: Values of ``tau`` tried for the labeller's prior adjustment (``TechniqueModel.classify``).
+TAU_GRID = [round(0.1 * i, 1) for i in range(11)]
+
+
+def tc_prior(exs: list[Example]) -> list[float]:
+    """Share of each technique among the gold TC lines."""
+    counts = Counter(lab for ex in exs for labs in ex.span_labels for lab in labs)
+    total = sum(counts.values())
+    return [counts[i] / total for i in range(len(LABELS))]
+
+
+def tc_scores(exs: list[Example], probs: list[np.ndarray], scale: np.ndarray | None) -> dict:
+    """Official TC micro- and macro-F1 of ``probs`` (one row per unique gold span)."""
+    gold, pred = [], []
+    for ex, p in zip(exs, probs, strict=True):
+        if scale is not None and len(p):
+            p = p * scale
+        for (s, e), labs, row in zip(ex.spans, ex.span_labels, p, strict=True):
+            gold += [(ex.id, LABELS[lab], s, e) for lab in labs]
+            pred += [(ex.id, LABELS[r], s, e) for r in np.argsort(-row)[: len(labs)]]
+    sc = tc_score(gold, pred)
+    return {"micro_f1": sc["f1"], "macro_f1": sc["macro_f1"]}
+
+
+def tc_out_of_fold(exs: list[Example], folds: int, hp: Hyper, log: Any = print) -> list[np.ndarray]:
+    """Out-of-fold labeller probabilities of every train gold span (the SI net is not
+    trained: the labeller reads gold spans)."""
+    ids = sorted(ex.id for ex in exs)
+    random.Random(7).shuffle(ids)
+    fold_of = {a: i % folds for i, a in enumerate(ids)}
+    probs: dict[str, np.ndarray] = {}
+    for f in range(folds):
+        tr = [ex for ex in exs if fold_of[ex.id] != f]
+        te = [ex for ex in exs if fold_of[ex.id] == f]
+        log(f"fold {f + 1}/{folds}: labeller on {len(tr)} articles, predict {len(te)}")
+        z, y = tc_data(tr)
+        w = train_net("tc", z, y, len(LABELS), hp, log=lambda *a: None)
+        vocab, tw = train_text_model(tc_texts(tr), y, log=lambda *a: None)
+        w.update(tw)
+        labeller = T.SpanLabeller(w, {"tc_text_weight": TEXT_MODEL["weight"]}, vocab)
+        for ex in te:
+            probs[ex.id] = labeller(ex.inp, ex.spans)
+    return [probs[ex.id] for ex in exs]
+
+
+def choose_tau(
+    exs: list[Example], probs: list[np.ndarray], prior: list[float], log: Any = print
+) -> dict[str, Any]:
+    """The ``tau`` with the best out-of-fold macro-F1 among those that keep micro-F1 within
+    0.005 of no adjustment (micro-F1 is the official TC metric; macro-F1 is what the rare
+    techniques lose)."""
+    rows = []
+    for tau in TAU_GRID:
+        sc = tc_scores(exs, probs, T.prior_scale(prior, tau))
+        rows.append({"tau": tau, **sc})
+        log(f"  tau {tau:.1f}: TC micro-F1 {sc['micro_f1']:.4f}, macro-F1 {sc['macro_f1']:.4f}")
+    floor = rows[0]["micro_f1"] - 0.005
+    best = max((r for r in rows if r["micro_f1"] >= floor), key=lambda r: r["macro_f1"])
+    return {"tau": best["tau"], "grid": rows}
 
 
 # ---- step 3: main -----------------------------------------------------------------------
@@ -460,6 +531,11 @@ def main() -> None:
     ap.add_argument("--folds", type=int, default=5, help="cross-fitting folds over train")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--members", type=int, default=Hyper.members, help="ensemble size")
+    ap.add_argument(
+        "--tc-prior-only",
+        action="store_true",
+        help="keep the shipped weights in --out; only choose the labeller's prior adjustment",
+    )
     args = ap.parse_args()
     torch = torch_mod()
     torch.set_num_threads(args.threads)
@@ -469,6 +545,18 @@ def main() -> None:
     lex = T.load_lexicon()
     exs = [make_example(r, lex) for r in recs]
     del recs
+    print(f"labeller prior: out-of-fold over {len(exs)} train articles ...", flush=True)
+    prior = tc_prior(exs)
+    tau = choose_tau(exs, tc_out_of_fold(exs, args.folds, hp), prior)
+    print(f"labeller prior: tau {tau['tau']}", flush=True)
+    adjust = {"tc_prior": [round(x, 6) for x in prior], "tc_prior_tau": tau["tau"]}
+    if args.tc_prior_only:
+        path = args.out / "model.json"
+        config = json.loads(path.read_text(encoding="utf-8"))
+        config.update(adjust, tc_prior_search=tau["grid"])
+        path.write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {path}", flush=True)
+        return
     print(f"cross-fitting on {len(exs)} train articles ...", flush=True)
     best, cv = cross_fit(exs, args.folds, hp)
     print(f"out-of-fold: SI {json.dumps(best)}; TC {json.dumps(cv)}", flush=True)
@@ -476,8 +564,8 @@ def main() -> None:
     w, vocab = fit(exs, hp)
     stored = quantize(w)
     # What ships is int8/float16: check it still behaves like the float32 model.
-    model_f = build_model(w, vocab, hp, best["decoding"])
-    model_q = build_model(dequantize(stored), vocab, hp, best["decoding"])
+    model_f = build_model(w, vocab, hp, best["decoding"], adjust)
+    model_q = build_model(dequantize(stored), vocab, hp, best["decoding"], adjust)
     for ex in exs[:5]:
         d_si = np.abs(model_f.piece_probs(ex.inp) - model_q.piece_probs(ex.inp)).max()
         d_tc = np.abs(model_f.classify(ex.inp, ex.spans) - model_q.classify(ex.inp, ex.spans))
@@ -491,6 +579,8 @@ def main() -> None:
         "decoding": best["decoding"],
         "tc_text_weight": TEXT_MODEL["weight"],
         "second_label_min": 0.4,
+        **adjust,
+        "tc_prior_search": tau["grid"],
         "hyper": {**hp.__dict__, "text_model": TEXT_MODEL},
         "cross_fit": {"articles": len(exs), "si": best, **cv},
         "trained_on": f"PTC v2 train, {len(exs)} articles",

@@ -218,7 +218,7 @@ def test_softmax_sigmoid_relu_match_their_formulas() -> None:
 
 def test_techniques_heads_match_the_old_implementation() -> None:
     model = techniques.load_model()
-    for ens in (model.si, model.tc):
+    for ens in (model.si, model.labeller.tc):
         z = rng().standard_normal((37, len(ens.mu))).astype(np.float32)
         z = z * ens.sd + ens.mu
         # The old MLPEnsemble.__call__.
@@ -233,8 +233,8 @@ def test_techniques_heads_match_the_old_implementation() -> None:
         assert np.allclose(new.sum(axis=1), 1.0, atol=1e-5)
         assert ens(z[:0]).shape == (0, ens.n_out) and ens(z[:0]).dtype == np.float32
     assert len(model.si.members) >= 1 and model.si.n_out == 3
-    assert model.tc.n_out == len(techniques.TECHNIQUES)
-    text_model = model.tc_text
+    assert model.labeller.tc.n_out == len(techniques.TECHNIQUES)
+    text_model = model.labeller.tc_text
     assert text_model is not None
     texts = ["a corrupt, lying crook", "Make the nation great again!", ""]
     old_text = old_softmax(text_model.features(texts) @ text_model.coef + text_model.bias)

@@ -20,7 +20,7 @@ from framelens.analyzers.techniques import (
     token_features,
 )
 from framelens.eval.ptc import TECHNIQUES as PTC_TECHNIQUES
-from framelens.model import Analysis
+from framelens.model import Analysis, Article
 
 Run = Callable[[str], Analysis]
 
@@ -51,9 +51,9 @@ def _found(a: Analysis, technique: str | None = None) -> list[str]:
             marks=pytest.mark.xfail(
                 strict=True,
                 reason="a known regression of the tuned encoder's span finder: it joins the "
-                "two sentences into one span, which the labeller reads as Exaggeration (0.37); "
+                "two sentences into one span, which the labeller reads as Exaggeration (0.34); "
                 "the labeller gives 'corrupt, lying crook' and 'gang of thugs' Name_Calling "
-                "(0.65, 0.61) when asked about them alone",
+                "(0.68, 0.81) when asked about them alone",
             ),
         ),
     ],
@@ -131,7 +131,7 @@ def test_records_offsets_scores_and_summary(run: Run) -> None:
         assert t.span.text == t.span.text.strip(" \n.,:;")
         assert t.technique in TECHNIQUES
         assert 0.0 <= t.score <= 1.0
-        assert t.analyzer == TechniquesAnalyzer.key() == "techniques.v3"
+        assert t.analyzer == TechniquesAnalyzer.key() == "techniques.v4"
     s = a.technique_summary
     assert s is not None
     assert sum(s.counts.values()) == len(a.techniques)
@@ -177,6 +177,48 @@ def test_classify_given_spans(pipe: Pipeline) -> None:
         assert sum(probs) == pytest.approx(1.0, abs=1e-3)
     assert ranked[0][0][0] in ("Name_Calling,Labeling", "Loaded_Language")
     assert analyzer.classify_spans(ctx, []) == []
+
+
+def test_the_labeller_divides_by_the_class_prior(pipe: Pipeline) -> None:
+    """The shipped labeller divides its probabilities by ``prior ** tau``: rare techniques
+    gain on Loaded_Language (a third of PTC's lines) and the ranking moves only by that."""
+    import copy
+
+    from framelens.analyzers.techniques import article_inputs, prior_scale
+    from framelens.context import Context
+
+    model = load_model("tuned")
+    prior, tau = model.config["tc_prior"], model.config["tc_prior_tau"]
+    assert 0 < tau <= 1 and sum(prior) == pytest.approx(1.0, abs=1e-4)
+    assert TECHNIQUES[int(np.argmax(prior))] == "Loaded_Language"
+    text = (
+        "Critics say the plan will bring ruin to every family in the valley. "
+        "Either we stand with the farmers or we stand with the speculators. "
+        "The mayor's office, of course, had nothing to say about that."
+    )
+    article = Article(id="prior", text=text)
+    ctx = Context(
+        article=article,
+        doc=pipe.nlp(text),
+        analysis=Analysis(article=article),
+        settings=pipe.settings,
+    )
+    inp = article_inputs(ctx)
+    either = text.index("Either")
+    spans = [
+        (text.index("bring ruin"), text.index(" to every")),
+        (either, text.index(".", either)),
+    ]
+    raw = copy.copy(model.labeller)
+    raw.scale = None
+    p, q = raw(inp, spans), model.labeller(inp, spans)
+    expect = p * prior_scale(prior, tau)
+    np.testing.assert_allclose(q, expect / expect.sum(axis=1, keepdims=True), rtol=1e-5)
+    loaded, rare = TECHNIQUES.index("Loaded_Language"), int(np.argmin(prior))
+    assert np.all(q[:, rare] / q[:, loaded] > p[:, rare] / p[:, loaded])
+    # The frozen heads are today's models: no adjustment.
+    assert load_model("frozen").labeller.scale is None
+    assert prior_scale(prior, 0.0) is None and prior_scale(None, 0.5) is None
 
 
 def test_empty_like_text_is_quiet(run: Run) -> None:

@@ -605,10 +605,7 @@ class TechniqueModel:
         self.decoding: dict[str, Any] = dict(config.get("decoding", {}))
         self.si = MLPEnsemble(weights, "si", model="techniques", fix=RETRAIN)
         self._folded: FoldedSpanFinder | None = None
-        self.tc = MLPEnsemble(weights, "tc", model="techniques", fix=RETRAIN)
-        self.tc_text = SpanTextModel(text_vocab, weights) if text_vocab else None
-        #: Share of the span-text model in the technique probabilities (tuned on train folds).
-        self.text_weight = float(config.get("tc_text_weight", 0.0)) if text_vocab else 0.0
+        self.labeller = SpanLabeller(weights, config, text_vocab)
 
     def _folded_si(self, d: int) -> FoldedSpanFinder:
         if self._folded is None or self._folded.d != d:
@@ -648,11 +645,46 @@ class TechniqueModel:
 
     def classify(self, inp: ArticleInputs, spans: Sequence[tuple[int, int]]) -> np.ndarray:
         """(len(spans), 14) technique probabilities of the given character spans."""
+        return self.labeller(inp, spans)
+
+
+class SpanLabeller:
+    """The span labeller (TC): an MLP over the span's encoder rows, mixed with a model of
+    the span's own words, then adjusted for the class prior."""
+
+    def __init__(
+        self,
+        weights: dict[str, np.ndarray],
+        config: dict[str, Any],
+        text_vocab: dict[str, list[str]] | None = None,
+    ):
+        self.tc = MLPEnsemble(weights, "tc", model="techniques", fix=RETRAIN)
+        self.tc_text = SpanTextModel(text_vocab, weights) if text_vocab else None
+        #: Share of the span-text model in the technique probabilities (tuned on train folds).
+        self.text_weight = float(config.get("tc_text_weight", 0.0)) if text_vocab else 0.0
+        #: Logit adjustment for the class prior: probabilities are divided by
+        #: ``prior ** tau`` and renormalised, so rare techniques are not drowned by
+        #: Loaded_Language (Menon et al. 2021). ``tau`` is chosen on train folds; without it
+        #: nothing changes.
+        self.scale = prior_scale(config.get("tc_prior"), config.get("tc_prior_tau", 0.0))
+
+    def __call__(self, inp: ArticleInputs, spans: Sequence[tuple[int, int]]) -> np.ndarray:
         p = self.tc(tc_rows(inp, spans))
         if self.tc_text is not None and self.text_weight > 0 and len(spans):
             q = self.tc_text([inp.text[s:e] for s, e in spans])
             p = (1.0 - self.text_weight) * p + self.text_weight * q
+        if self.scale is not None and len(p):
+            p = p * self.scale
+            p = p / p.sum(axis=1, keepdims=True)
         return p
+
+
+def prior_scale(prior: Sequence[float] | None, tau: float) -> np.ndarray | None:
+    """``prior ** -tau`` per class (None when there is nothing to adjust)."""
+    if not prior or not tau:
+        return None
+    pr = np.maximum(np.asarray(prior, dtype=np.float64), 1e-6)
+    return (pr ** -float(tau)).astype(np.float32)
 
 
 def decode_runs(
@@ -756,7 +788,7 @@ def word_count(text: str) -> int:
 class TechniquesAnalyzer(Analyzer):
     name = "techniques"
     # v2: a span never holds half a quotation (balance_quotes).
-    version = "3"
+    version = "4"
     reads_encoder = True
     produces = ("techniques", "technique_summary")
     description = "the 14 PTC persuasion techniques, by span (span finder + span labeller)"
