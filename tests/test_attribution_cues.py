@@ -594,3 +594,57 @@ def test_a_title_before_a_name_tagged_an_organisation_makes_a_person(run: Run) -
     # An organisation named after a preposition stays one.
     org = run("Workers at Corvel Mining walked out. Corvel Mining said output fell.")
     assert {a.name: a.type for a in org.actors} == {"Corvel Mining": "organisation"}
+
+
+def test_a_person_the_parser_hung_on_a_thing_speaks(run: Run) -> None:
+    """The parser made the official an apposition of 'team', inside 'overlap': the phrase
+    before 'said' is headed by a thing, and 'who' marks the person in it."""
+    text = (
+        "Although there is no such overlap with Moreau's team, a White House official who "
+        'spoke anonymously to discuss internal strategy said Wednesday, "Certainly there '
+        'are discussions between the White House and the Moreau campaign."'
+    )
+    q = quote_with(run(text), "Certainly")
+    assert q.kind == "direct" and q.cue is not None and q.cue.text == "said"
+    assert q.speaker is not None and "official" in q.speaker.name
+    assert "overlap" not in q.speaker.name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A senior aide, who spoke on condition of anonymity because he was not authorized "
+        "to discuss the talks publicly, said the two sides were close to a deal.",
+        "Another aide spoke on condition of anonymity to discuss internal deliberations, "
+        "and said the two sides were close to a deal.",
+    ],
+)
+def test_what_a_source_may_not_discuss_is_not_reported(run: Run, text: str) -> None:
+    a = run(text)
+    assert not [q for q in a.quotes if q.cue is not None and q.cue.text == "discuss"]
+    q = quote_with(a, "close to a deal")
+    assert q.cue is not None and q.cue.text == "said"
+
+
+def test_speaking_to_say_something_still_reports_it(run: Run) -> None:
+    a = run("The minister spoke to reporters to say that the border would reopen.")
+    q = quote_with(a, "border")
+    assert q.cue is not None and q.cue.text == "say"
+    assert q.speaker is not None and q.speaker.name == "The minister"
+
+
+def test_a_signature_paragraph_signs_the_quote_before_it(run: Run) -> None:
+    """Fact-checks list the claims they check as a quotation signed '- Name.'; a signature
+    after a paragraph of prose is the writer's, not a quote."""
+    text = (
+        "The claims below were made at the debate in Halden.\n\n"
+        '"Every pharmacy in the county closed last year."\n\n'
+        "- Moreau.\n\n"
+        "That is not what the county register shows.\n\n"
+        "- Ines Varga."
+    )
+    a = run(text)
+    q = quote_with(a, "Every pharmacy")
+    assert q.kind == "direct" and q.cue is not None and q.cue.text == "-"
+    assert q.speaker is not None and q.speaker.name == "Moreau"
+    assert not [x for x in a.quotes if x.speaker is not None and x.speaker.name == "Ines Varga"]

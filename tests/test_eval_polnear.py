@@ -165,6 +165,38 @@ def test_predicted_groups_by_cue_and_joins_quote_runs() -> None:
     assert att.cue == ((cue.start, cue.end),)
 
 
+def test_a_quote_after_narrative_is_an_attribution_of_its_own() -> None:
+    """PolNeAR joins the paragraphs of one quotation, not a speaker's quotes that narrative
+    separates: the later one must not swallow the earlier one's match."""
+    text = (
+        '"We will reopen the clinic," Lina Osei said.\n\n'
+        '"It will take a month."\n\n'
+        "The council met on Tuesday and voted on the budget.\n\n"
+        '"I am tired of the delays."'
+    )
+    s = text.index
+    cue = Span.of(text, s("said"), s("said") + 4)
+    speaker = Speaker(name="Lina Osei", span=Span.of(text, s("Lina"), s(" said")))
+
+    def q(i: int, piece: str, cue_: Span | None) -> Quote:
+        a = s(piece) - 1
+        b = s('"', a + 1) + 1
+        return Quote(
+            id=f"q{i}",
+            kind="direct",
+            span=Span.of(text, a, b),
+            content=Span.of(text, a + 1, b - 1),
+            cue=cue_,
+            speaker=speaker,
+        )
+
+    quotes = [q(1, "We will", cue), q(2, "It will", None), q(3, "I am tired", None)]
+    quotes[0].span = Span.of(text, 0, s(" said") + 5)  # the attribution: quote, speaker, cue
+    first, last = predicted(Analysis(article=Article(text=text), quotes=quotes))
+    assert len(first.content) == 2 and first.cue == ((cue.start, cue.end),)
+    assert text[slice(*last.content[0])] == "I am tired of the delays." and not last.cue
+
+
 # ---- a small run on the dataset ---------------------------------------------------------------
 
 

@@ -127,13 +127,32 @@ SHORT_POST_WINDOW = 5
 _OPEN_QUESTION = frozenset({"whether", "if", "where", "what", "when", "why", "how", "who", "which"})
 
 
+#: "was not authorized to discuss ...": what someone may not say was not said.
+_PERMITTED = frozenset({"authorize", "allow", "permit", "want", "wish", "able", "free", "clear"})
+
+
 def _withheld(cue: Token) -> bool:
     """ "declined to comment on the report", "refused to say whether ...", "would not say
-    whether ...", "did not say where ...", "failed to show that ...": what follows was
+    whether ...", "did not say where ...", "failed to show that ...", "was not authorized
+    to discuss ...", "spoke on condition of anonymity to discuss ...": what follows was
     not said. The refusal itself is reported (the outer verb is an intention cue); the
     inner verb reports nothing."""
-    if cue.dep_ == "xcomp" and cue.head.lemma_.lower() in ("refuse", "decline", "fail"):
+    head = cue.head.lemma_.lower()
+    if cue.dep_ == "xcomp" and head in ("refuse", "decline", "fail"):
         return True
+    if (
+        cue.dep_ == "xcomp"
+        and head in _PERMITTED
+        and any(c.dep_ == "neg" for c in cue.head.children)
+    ):
+        return True  # "because he was not authorized to discuss the talks publicly"
+    if (
+        cue.dep_ == "advcl"
+        and head in ("speak", "talk")
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in cue.children)
+        and not any(c.dep_ == "ccomp" for c in cue.children)
+    ):
+        return True  # "spoke on condition of anonymity to discuss the talks": the topic
     negated = any(c.dep_ == "neg" for c in cue.children)
     return negated and any(  # "did not say where those corridors lead"
         c.dep_ == "ccomp" and c.left_edge.lower_ in _OPEN_QUESTION for c in cue.children
@@ -156,7 +175,7 @@ class QuotesAnalyzer(Analyzer):
     # verb + preposition cues from PolNeAR train's missed cues).
     # v4: wire copy: nothing in a dateline is reported, a pronoun with no named antecedent
     # is the last unnamed speaker, a headline passive has no speaker.
-    version = "4"
+    version = "5"
     needs = ("actors",)
     produces = ("quotes",)
     description = (
@@ -272,7 +291,7 @@ class _Finder:
             if cue is None or last_char(self.text, region.start) not in (":", ","):
                 post = self._post_cue(region, next_start)
                 if post is not None:
-                    cue, window = post, (region.end, self.idx.para(region.start)[1])
+                    cue, window = post, (region.end, self.idx.para(post.idx)[1])
             self._add_direct(region, cue, window)
             prev_end = region.end
 
@@ -343,7 +362,11 @@ class _Finder:
             head = tok
             while head.dep_ == "compound" and head.head.i > head.i and window[1] > head.head.idx:
                 head = head.head  # '," added a New Hampshire Democrat': not "New"
-            if head.dep_ != "dobj" or (head is not tok and cue.lemma_ not in AUDIENCE_VERBS):
+            if (
+                head.dep_ != "dobj"
+                or cue.is_punct
+                or (head is not tok and cue.lemma_ not in AUDIENCE_VERBS)
+            ):
                 return head  # an object of "said" is a misparsed subject; of "told", not
         return None
 
@@ -382,6 +405,11 @@ class _Finder:
                     stack += [c for c in t.children if c.dep_ == "appos"]
                     continue
                 if t.pos_ in ("PROPN", "NOUN") and (t.ent_type_ == "PERSON" or t.pos_ == "NOUN"):
+                    if t.pos_ == "NOUN" and not t.ent_type_:
+                        # "there is no such overlap with X's team, a White House official
+                        # who spoke anonymously, said": the parser hung the person on the
+                        # thing; "who" marks the person
+                        return _who_inside(t, range(k, cue.i)) or t
                     return t
         return None
 
@@ -413,11 +441,30 @@ class _Finder:
             return toks[-1]
         return None
 
+    def _signature(self, region: Region, para_end: int) -> Token | None:
+        """A quotation that fills its paragraph, signed by the next one: '"..."' then
+        '- Sanders.' (fact-checks list the claims they check this way)."""
+        no = self.idx.para_no(region.start)
+        if self.text[self.idx.paras[no][0] : region.start].strip() or no + 1 >= len(self.idx.paras):
+            return None
+        nxt = self.idx.paras[no + 1]
+        toks = [t for t in self.idx.tokens(nxt[0], nxt[1]) if not t.is_space]
+        words = [t for t in toks if not t.is_punct]
+        if (
+            len(toks) >= 2
+            and toks[0].text in ("-", "–", "—", "―")
+            and 1 <= len(words) <= 4
+            and is_name(toks[1])
+            and all(t.pos_ == "PROPN" for t in words)
+        ):
+            return toks[0]
+        return None
+
     def _post_cue(self, region: Region, next_start: int) -> Token | None:
         text = self.text
         para_end = self.idx.para(region.start)[1]
         if region.end >= para_end:
-            return None
+            return self._signature(region, para_end)
         stop = self.idx.sentence_end(region.end, min(para_end, next_start))
         toks = self.idx.tokens(region.end, stop)
         if not toks:
@@ -585,6 +632,20 @@ class _Finder:
         words = WORD.findall(inner)
         major = [w for w in words if w.lower() not in _MINOR_WORDS]
         return len(words) >= 3 and all(w[:1].isupper() or w[:1].isdigit() for w in major)
+
+
+def _who_inside(head: Token, ends: range) -> Token | None:
+    """A noun inside ``head``'s phrase that a "who" clause describes (a person), its phrase
+    ending in ``ends``."""
+    for tok in head.subtree:
+        if tok is head or tok.pos_ not in ("NOUN", "PROPN") or tok.right_edge.i not in ends:
+            continue
+        for rel in tok.children:
+            if rel.dep_ == "relcl" and any(
+                c.dep_ in ("nsubj", "nsubjpass") and c.lower_ == "who" for c in rel.children
+            ):
+                return tok
+    return None
 
 
 def _cover(piece: tuple[int, int], regions: list[Region]) -> tuple[int, int]:

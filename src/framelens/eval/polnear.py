@@ -16,11 +16,12 @@ gave it (``scare`` and ``title`` records are not attributions and are not scored
 
 **Predicted attributions.** Records that share a cue span form one attribution (an
 interrupted quote, a parenthetical cue); a direct quote with no cue that continues the
-previous speaker joins that speaker's preceding direct attribution, as PolNeAR joins the
-paragraphs of one quotation. The predicted source is the speaker's surface mention in the
-attribution: ``resolved_from`` (the pronoun or description) when the name was resolved,
-else ``speaker.span`` extended over descriptions right next to it ("Samuel Ortiz, the
-group's director").
+previous speaker joins that speaker's preceding direct attribution unless a paragraph of
+other text lies between them, as PolNeAR joins the paragraphs of one quotation (a quote
+after a paragraph of narrative is an attribution of its own). The predicted source is the
+speaker's surface mention in the attribution: ``resolved_from`` (the pronoun or
+description) when the name was resolved, else ``speaker.span`` extended over descriptions
+right next to it ("Samuel Ortiz, the group's director").
 
 **Tokens** are word tokens (``\\w+`` with inner apostrophes), so quotation marks and
 punctuation do not count; a span with no word (a cue that is a colon) is scored on its
@@ -188,6 +189,11 @@ def _surface(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _narrative_between(gap: str) -> bool:
+    """Whether a whole paragraph of text lies in ``gap`` (the text between two quotes)."""
+    return any(line.strip() for line in gap.split("\n")[1:-1])
+
+
 def predicted(analysis: Analysis) -> list[Attribution]:
     """The analyzer's quotes as PolNeAR-style attributions (see the module docstring)."""
     text = analysis.article.text
@@ -207,7 +213,11 @@ def predicted(analysis: Analysis) -> list[Attribution]:
             prev = next(
                 (g for g in reversed(groups) if g[0].kind == "direct" and g[0].speaker), None
             )
-            if prev is not None and prev[0].speaker.name == q.speaker.name:  # type: ignore[union-attr]
+            if (
+                prev is not None
+                and prev[0].speaker.name == q.speaker.name  # type: ignore[union-attr]
+                and not _narrative_between(text[prev[-1].span.end : q.span.start])
+            ):
                 prev.append(q)
                 continue
         groups.append([q])
