@@ -5,9 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from framelens import load_settings
 from framelens.errors import ModelError
 from framelens.eval.basil import BasilArticle, BasilSpan
-from framelens.eval.outlets import _lexical_recall, _loeo, blank_outlet_marks, event_bootstrap
+from framelens.eval.outlets import (
+    _cache_path,
+    _lexical_recall,
+    _loeo,
+    blank_outlet_marks,
+    event_bootstrap,
+)
 from framelens.model import Actor, Analysis, Article, FirstMention, Label, Span, Technique
 
 
@@ -131,3 +138,14 @@ def test_paired_comparison_of_two_outlet_runs() -> None:
     b = a & (rng.random(300) < 0.8)  # b loses about a fifth of a's hits
     lo, hi = m.paired_interval(a, b, events)
     assert 0 < lo < a.mean() - b.mean() < hi
+
+
+def test_the_analyses_cache_is_keyed_by_versions_and_settings(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A setting that changes the analyses (a user word list, a threshold) must not read
+    analyses made under another value."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    base = _cache_path(load_settings(), {"quotes": "5"}, 300)
+    assert base == _cache_path(load_settings(), {"quotes": "5"}, 300)
+    assert base.parent == tmp_path / "framelens"
+    assert base != _cache_path(load_settings(), {"quotes": "6"}, 300)
+    assert base != _cache_path(load_settings(claim_threshold=0.5), {"quotes": "5"}, 300)

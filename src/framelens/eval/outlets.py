@@ -15,6 +15,7 @@ spans by framelens' label and technique spans, per outlet.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -55,9 +56,26 @@ def blank_outlet_marks(text: str) -> str:
 
 
 def _cache_path(settings: Any, versions: dict[str, str], n: int) -> Path:
+    """The analyses cache of this pipeline: keyed by the analyzer versions, every setting
+    (a user word list or threshold changes the analyses without a version bump) and the
+    package's own code and word lists (an edit without a version bump, mid-work)."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    key = hashlib.sha256(json.dumps(versions, sort_keys=True).encode()).hexdigest()[:12]
-    return Path(base) / "framelens" / f"basil-analyses-{key}.jsonl"
+    values = getattr(settings, "values", {})
+    state = {"versions": versions, "settings": values, "code": _code_fingerprint()}
+    key = hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()
+    return Path(base) / "framelens" / f"basil-analyses-{key[:12]}.jsonl"
+
+
+@functools.cache
+def _code_fingerprint() -> str:
+    """A hash of the package's Python files, word lists and model configurations."""
+    root = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".toml", ".json") and path.is_file():
+            h.update(str(path.relative_to(root)).encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
 
 
 def analyse_basil(
