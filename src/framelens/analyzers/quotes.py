@@ -1,4 +1,4 @@
-"""Quotes v4: every quotation, who said it, how the writer introduces them, scare quotes.
+"""Quotes v5: every quotation, who said it, how the writer introduces them, scare quotes.
 
 Rules on the shared parse (no model of its own), in four passes. Pass 1 lives in
 ``framelens.text.quote_marks``, pass 2 here, pass 3 in ``_quote_speakers`` and pass 4 in
@@ -175,6 +175,8 @@ class QuotesAnalyzer(Analyzer):
     # verb + preposition cues from PolNeAR train's missed cues).
     # v4: wire copy: nothing in a dateline is reported, a pronoun with no named antecedent
     # is the last unnamed speaker, a headline passive has no speaker.
+    # v5: what a source may not discuss is not reported; a quotation signed by the next
+    # paragraph ('- Sanders.'); a person the parser hung on a thing, found by "who".
     version = "5"
     needs = ("actors",)
     produces = ("quotes",)

@@ -1,4 +1,4 @@
-"""Techniques v3: the 14 persuasion techniques of PTC (SemEval-2020 Task 11), by span.
+"""Techniques v4: the 14 persuasion techniques of PTC (SemEval-2020 Task 11), by span.
 
 Two small networks on the shared MiniLM wordpiece vectors
 (``nlp.features.sentence_features``, computed once per article), plus cue features
@@ -11,7 +11,9 @@ article-level repetition:
   and trimmed of the characters PTC never starts or ends a span with.
 - **span labeller** (TC): an MLP classifies each span into the 14 techniques from its
   pooled wordpiece vectors (mean, max, first, last), its sentence, the article, and span
-  features (length, how often the span's text recurs in the article, cue rates).
+  features (length, how often the span's text recurs in the article, cue rates), mixed
+  with a model of the span's own words, then divided by each technique's share of PTC
+  train raised to ``tc_prior_tau`` (``SpanLabeller``), so rare techniques are named.
   ``TechniquesAnalyzer.classify_spans`` labels any given spans (the PTC eval uses it).
 
 Both are small ensembles trained by ``scripts/train_techniques.py`` on PTC train and
@@ -787,7 +789,8 @@ def word_count(text: str) -> int:
 @analyzers.register("techniques")
 class TechniquesAnalyzer(Analyzer):
     name = "techniques"
-    # v2: a span never holds half a quotation (balance_quotes).
+    # v2: a span never holds half a quotation (balance_quotes). v3: the tuned encoder.
+    # v4: the labeller is adjusted for the class prior (SpanLabeller, tc_prior_tau).
     version = "4"
     reads_encoder = True
     produces = ("techniques", "technique_summary")
