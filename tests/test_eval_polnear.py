@@ -137,6 +137,18 @@ def test_precision_by_predicted_kind_recall_by_gold_kind() -> None:
 # ---- predictions -> attributions ------------------------------------------------------------
 
 
+def _direct(text: str, i: int, a: int, b: int, cue: Span | None, speaker: Speaker) -> Quote:
+    """A direct quote record over ``text[a:b]`` (its marks included)."""
+    return Quote(
+        id=f"q{i}",
+        kind="direct",
+        span=Span.of(text, a, b),
+        content=Span.of(text, a + 1, b - 1),
+        cue=cue,
+        speaker=speaker,
+    )
+
+
 def test_predicted_groups_by_cue_and_joins_quote_runs() -> None:
     text = '"We did not start it," she said, "but we will end it." "We are ready."'
     s = text.index
@@ -144,20 +156,10 @@ def test_predicted_groups_by_cue_and_joins_quote_runs() -> None:
     speaker = Speaker(name="Lina Osei", span=Span.of(text, 0, 2), resolved_from=she)
     cue = Span.of(text, s("said"), s("said") + 4)
 
-    def q(i: int, a: int, b: int, cue_: Span | None) -> Quote:
-        return Quote(
-            id=f"q{i}",
-            kind="direct",
-            span=Span.of(text, a, b),
-            content=Span.of(text, a + 1, b - 1),
-            cue=cue_,
-            speaker=speaker,
-        )
-
     quotes = [
-        q(1, 0, s(" she"), cue),
-        q(2, s('"but'), s(' "We are'), cue),
-        q(3, s('"We are'), len(text), None),
+        _direct(text, 1, 0, s(" she"), cue, speaker),
+        _direct(text, 2, s('"but'), s(' "We are'), cue, speaker),
+        _direct(text, 3, s('"We are'), len(text), None, speaker),
     ]
     analysis = Analysis(article=Article(text=text), quotes=quotes)
     (att,) = predicted(analysis)
@@ -180,15 +182,7 @@ def test_a_quote_after_narrative_is_an_attribution_of_its_own() -> None:
 
     def q(i: int, piece: str, cue_: Span | None) -> Quote:
         a = s(piece) - 1
-        b = s('"', a + 1) + 1
-        return Quote(
-            id=f"q{i}",
-            kind="direct",
-            span=Span.of(text, a, b),
-            content=Span.of(text, a + 1, b - 1),
-            cue=cue_,
-            speaker=speaker,
-        )
+        return _direct(text, i, a, s('"', a + 1) + 1, cue_, speaker)
 
     quotes = [q(1, "We will", cue), q(2, "It will", None), q(3, "I am tired", None)]
     quotes[0].span = Span.of(text, 0, s(" said") + 5)  # the attribution: quote, speaker, cue
