@@ -648,3 +648,16 @@ def test_a_signature_paragraph_signs_the_quote_before_it(run: Run) -> None:
     assert q.kind == "direct" and q.cue is not None and q.cue.text == "-"
     assert q.speaker is not None and q.speaker.name == "Moreau"
     assert not [x for x in a.quotes if x.speaker is not None and x.speaker.name == "Ines Varga"]
+
+
+def test_a_quoted_title_after_the_cue_is_not_its_subject(run: Run) -> None:
+    """The parser makes a word of the show's title the subject of 'said'; the speaker is
+    the name whose phrase ends right before the cue."""
+    text = (
+        "“He's absolutely right. There's a severe disconnect between the palace and our "
+        "military,” Kessler, a top Moreau surrogate, said Thursday morning on Fox News’s "
+        "“Fox and Friends.”"
+    )
+    q = quote_with(run(text), "severe disconnect")
+    assert q.cue is not None and q.cue.text == "said"
+    assert q.speaker is not None and q.speaker.name == "Kessler"

@@ -176,7 +176,8 @@ class QuotesAnalyzer(Analyzer):
     # v4: wire copy: nothing in a dateline is reported, a pronoun with no named antecedent
     # is the last unnamed speaker, a headline passive has no speaker.
     # v5: what a source may not discuss is not reported; a quotation signed by the next
-    # paragraph ('- Sanders.'); a person the parser hung on a thing, found by "who".
+    # paragraph ('- Sanders.'); a person the parser hung on a thing, found by "who"; a
+    # word of a quoted title after the cue is not its subject.
     version = "5"
     needs = ("actors",)
     produces = ("quotes",)
@@ -223,6 +224,7 @@ class _Finder:
         self.used_cues: set[int] = set()
         self.direct_regions: list[Region] = []
         self.found: list[Found] = []
+        self.quoted = Ranges([])  # inside every pair of quotation marks
 
     def find(self, regions: list[Region]) -> list[Found]:
         standalone: list[Region] = []
@@ -232,6 +234,7 @@ class _Finder:
             (standalone if self._standalone(region, prev_end) else embedded).append(region)
             prev_end = region.end
         self.direct_regions = standalone
+        self.quoted = Ranges((r.inner_start, r.inner_end) for r in regions)
         self._direct(standalone, regions)
         leftover = self._clauses(embedded, standalone)
         self._embedded(leftover)
@@ -339,6 +342,10 @@ class _Finder:
         if subj is not None and not para[0] <= subj.idx < para[1]:
             # a subject in another paragraph: the parser glued the headline to the first
             # sentence ("Turnout expected to rise / A nurse in Concord said ...")
+            subj = None
+        if subj is not None and subj.i > cue.i and self.quoted.holds_point(subj.idx):
+            # '..., Flynn said on Fox News's "Fox and Friends."': the parser took a word of
+            # a quoted title after the cue for its subject
             subj = None
         if subj is not None and self._headline_passive(cue):
             # "Turnout expected to rise" is what someone expects of the turnout, not what
