@@ -376,21 +376,23 @@ def tune_decoding(probs: list[np.ndarray], dev: list[Example]) -> dict[str, Any]
     return best
 
 
+def tc_scores(exs: list[Example], probs: list[np.ndarray], scale: np.ndarray | None) -> dict:
+    """Official TC micro- and macro-F1 of ``probs`` (one row per unique gold span)."""
+    gold, pred = [], []
+    for ex, p in zip(exs, probs, strict=True):
+        if scale is not None and len(p):
+            p = p * scale
+        for (s, e), labs, row in zip(ex.spans, ex.span_labels, p, strict=True):
+            gold += [(ex.id, LABELS[lab], s, e) for lab in labs]
+            pred += [(ex.id, LABELS[r], s, e) for r in np.argsort(-row)[: len(labs)]]
+    sc = tc_score(gold, pred)
+    return {"micro_f1": sc["f1"], "macro_f1": sc["macro_f1"]}
+
+
 def tc_accuracy(model: T.TechniqueModel, dev: list[Example]) -> float:
     """Official TC micro-F1 on held-out gold spans (k labels for a span with k techniques)."""
-    hit = tot = 0
-    for ex in dev:
-        if not ex.spans:
-            continue
-        p = model.classify(ex.inp, ex.spans)
-        for k, labs in enumerate(ex.span_labels):
-            rest = list(labs)
-            for r in np.argsort(-p[k])[: len(labs)]:
-                if r in rest:
-                    rest.remove(r)
-                    hit += 1
-            tot += len(labs)
-    return hit / max(tot, 1)
+    dev = [ex for ex in dev if ex.spans]
+    return tc_scores(dev, [model.classify(ex.inp, ex.spans) for ex in dev], None)["micro_f1"]
 
 
 def build_model(
@@ -438,25 +440,17 @@ def tc_prior(exs: list[Example]) -> list[float]:
     return [counts[i] / total for i in range(len(LABELS))]
 
 
-def tc_scores(exs: list[Example], probs: list[np.ndarray], scale: np.ndarray | None) -> dict:
-    """Official TC micro- and macro-F1 of ``probs`` (one row per unique gold span)."""
-    gold, pred = [], []
-    for ex, p in zip(exs, probs, strict=True):
-        if scale is not None and len(p):
-            p = p * scale
-        for (s, e), labs, row in zip(ex.spans, ex.span_labels, p, strict=True):
-            gold += [(ex.id, LABELS[lab], s, e) for lab in labs]
-            pred += [(ex.id, LABELS[r], s, e) for r in np.argsort(-row)[: len(labs)]]
-    sc = tc_score(gold, pred)
-    return {"micro_f1": sc["f1"], "macro_f1": sc["macro_f1"]}
+def folds_of(exs: list[Example], folds: int) -> dict[str, int]:
+    """Each train article's fold (the same split for every cross-fitting)."""
+    ids = sorted(ex.id for ex in exs)
+    random.Random(7).shuffle(ids)
+    return {a: i % folds for i, a in enumerate(ids)}
 
 
 def tc_out_of_fold(exs: list[Example], folds: int, hp: Hyper, log: Any = print) -> list[np.ndarray]:
     """Out-of-fold labeller probabilities of every train gold span (the SI net is not
     trained: the labeller reads gold spans)."""
-    ids = sorted(ex.id for ex in exs)
-    random.Random(7).shuffle(ids)
-    fold_of = {a: i % folds for i, a in enumerate(ids)}
+    fold_of = folds_of(exs, folds)
     probs: dict[str, np.ndarray] = {}
     for f in range(folds):
         tr = [ex for ex in exs if fold_of[ex.id] != f]
@@ -499,9 +493,7 @@ def cross_fit(
     The decoding settings are tuned on the out-of-fold probabilities of all train
     articles: steadier than one small held-out slice.
     """
-    ids = sorted(ex.id for ex in exs)
-    random.Random(7).shuffle(ids)
-    fold_of = {a: i % folds for i, a in enumerate(ids)}
+    fold_of = folds_of(exs, folds)
     one = Hyper(**{**hp.__dict__, "members": 1})
     probs: dict[str, np.ndarray] = {}
     hits = 0.0
