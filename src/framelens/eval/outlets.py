@@ -8,8 +8,8 @@ vector is built from what the comparison measures (dimensions 2-7: labels and th
 classes, portrayal, source types, quote reuse, techniques, omissions) plus the
 per-article counts the comparison reads (quote density, every reporting verb, the words
 that introduce each speaker), each centred
-on its event, so the event's topic cancels out. A logistic regression predicts the
-outlet, leave one event out. The same run reports the recall of BASIL's lexical-bias
+on its event (after a log scale), so the event's topic cancels out. A logistic regression
+predicts the outlet, leave one event out. The same run reports the recall of BASIL's lexical-bias
 spans by framelens' label and technique spans, per outlet.
 """
 
@@ -68,12 +68,14 @@ def _cache_path(settings: Any, versions: dict[str, str], n: int) -> Path:
 
 @functools.cache
 def _code_fingerprint() -> str:
-    """A hash of the package's Python files, word lists and model configurations."""
+    """A hash of the package's Python files, word lists and model configurations (not the
+    evaluation code's: it reads analyses, it does not make them)."""
     root = Path(__file__).resolve().parent.parent
     h = hashlib.sha256()
     for path in sorted(root.rglob("*")):
-        if path.suffix in (".py", ".toml", ".json") and path.is_file():
-            h.update(str(path.relative_to(root)).encode())
+        rel = path.relative_to(root)
+        if path.suffix in (".py", ".toml", ".json") and path.is_file() and rel.parts[0] != "eval":
+            h.update(str(rel).encode())
             h.update(path.read_bytes())
     return h.hexdigest()
 
@@ -224,6 +226,10 @@ def eval_outlets(req: EvalRequest) -> dict[str, Any]:
     x = np.array([[f.get(k, 0.0) for k in keys] for _, _, f in rows], dtype=np.float64)
     y = np.array([o for _, o, _ in rows])
     groups = np.array([e for e, _, _ in rows])
+    # counts are heavy-tailed (one article uses "regime" twelve times): compare them on a
+    # log scale, sign kept (sentiment sums are negative); chosen on the first half of the
+    # events, like C (leave one event out there: 0.747 -> 0.820 frozen, 0.760 -> 0.807 tuned)
+    x = np.sign(x) * np.log1p(np.abs(x))
     # centre each feature on its event: the event's topic cancels, framing remains
     for e in set(groups):
         m = groups == e
