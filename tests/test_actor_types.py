@@ -104,3 +104,14 @@ def test_a_pronoun_finds_a_speaker_the_recogniser_missed() -> None:
         for q in a.quotes
         if q.speaker is not None
     )
+
+
+def test_an_abbreviated_region_after_a_town_is_a_place() -> None:
+    """'in Lynchburg, VA': the two capitals are the region, not an organisation; a name
+    after a town and a comma that is no abbreviation keeps its own type."""
+    types = _types(
+        "On Monday at Halden College in Lynchburg, VA, the mayor addressed the students."
+    )
+    assert types.get("VA") == "place"
+    types = _types("In Halden, Ana Ruiz said the bridge would reopen.")
+    assert types.get("Ana Ruiz") == "person"

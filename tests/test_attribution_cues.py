@@ -661,3 +661,190 @@ def test_a_quoted_title_after_the_cue_is_not_its_subject(run: Run) -> None:
     q = quote_with(run(text), "severe disconnect")
     assert q.cue is not None and q.cue.text == "said"
     assert q.speaker is not None and q.speaker.name == "Kessler"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "Mayor Ines Varga issued a statement on Tuesday saying: “We will not back down "
+            "on the housing plan.”",
+            "Ines Varga",
+        ),
+        ("Senator Tomas Kell emailed supporters saying: “The fight goes on.”", "Tomas Kell"),
+        (
+            "The Harbour Tenants League sent a text message to members saying the strike "
+            "would go ahead.",
+            "Harbour Tenants League",
+        ),
+        (
+            "Ana Ruiz released a campaign video that said, “The harbour belongs to everyone.”",
+            "Ana Ruiz",
+        ),
+    ],
+)
+def test_who_sends_the_words_speaks(run: Run, text: str, speaker: str) -> None:
+    """'X issued a statement saying', 'X emailed supporters saying': the sender speaks,
+    not the document and not the people it was sent to."""
+    q = next(x for x in run(text).quotes if x.kind in ("direct", "indirect"))
+    assert q.speaker is not None and q.speaker.name == speaker
+
+
+def test_words_a_thing_does_not_send_are_not_its_own(run: Run) -> None:
+    """Only a verb of sending makes its subject the speaker: residents someone met still
+    speak for themselves."""
+    q = quote_with(run("Officials met residents saying the road would close."), "road")
+    assert q.speaker is not None and q.speaker.name == "residents"
+
+
+def test_a_participle_describing_a_source_reports_nothing(run: Run) -> None:
+    """'a policy institute focused on housing' describes the speaker; it is not the
+    institute reporting 'housing', and the next quote stays with the speaker."""
+    text = (
+        "“Families wake up every day to higher bills,” said Marta Lindqvist, director of "
+        "the Harbour Institute, a research group focused on housing policy. “Rents are "
+        "rising while the city looks away.”"
+    )
+    a = run(text)
+    assert not [q for q in a.quotes if q.cue is not None and q.cue.text == "focused"]
+    q = quote_with(a, "Rents are rising")
+    assert q.speaker is not None and q.speaker.name == "Marta Lindqvist"
+
+
+def test_a_quote_in_the_writers_sentence_continues_the_speaker_before(run: Run) -> None:
+    """'"...," said X. Now, "..."': the second quotation is X's; after a paragraph of the
+    writer's own, it is nobody's."""
+    text = (
+        "“We were not happy when the toll was announced,” said Jonas Brandt, head of the "
+        "Coast Haulage Association. Now, “most of our members have made their peace with "
+        "the new toll road.”\n\n"
+        "The toll was introduced in March. Critics, “for all the noise they have made about "
+        "it,” have not proposed another way to fund the road."
+    )
+    a = run(text)
+    q = quote_with(a, "made their peace")
+    assert q.kind == "mixed" and q.speaker is not None and q.speaker.name == "Jonas Brandt"
+    later = quote_with(a, "for all the noise")
+    assert later.speaker is None or later.speaker.name != "Jonas Brandt"
+
+
+def test_a_quote_closed_without_a_comma_still_takes_the_cue_after_it(run: Run) -> None:
+    text = (
+        "The vote was close.\n\n"
+        "“The caucus is a battle of small groups” Grubbs said. “Every one of them counts.”"
+    )
+    a = run(text)
+    q = quote_with(a, "battle of small groups")
+    assert q.cue is not None and q.cue.text == "said"
+    assert q.speaker is not None and q.speaker.name == "Grubbs"
+
+
+def test_a_headline_kicker_is_not_a_speaker_label(run: Run) -> None:
+    """'The Latest: ...' heads a live blog; 'THE MAYOR: ...' in a transcript is a speaker."""
+    a = run("The Latest: Ruiz declares ‘victory,’ ignores the recount in Halden.")
+    assert not [q for q in a.quotes if q.speaker is not None and "Latest" in q.speaker.name]
+    b = run("THE MAYOR: We will reopen the bridge on Monday.")
+    q = quote_with(b, "reopen the bridge")
+    assert q.speaker is not None and q.speaker.name.endswith("MAYOR")
+
+
+def test_a_headline_speaker_label_is_the_name_not_a_place_of_the_lead(run: Run) -> None:
+    """The parser glues the headline to the lead and hangs the lead's 'VA' on the label's
+    name; the speaker is the name the headline gives."""
+    text = (
+        "Ruiz: ‘I’m the Worst Thing That Ever Happened to the Old Guard.’\n\n"
+        "Monday at Halden College in Lynchburg, VA, mayoral front-runner Ana Ruiz addressed "
+        "the students of the college in a long speech.\n\n"
+        "Ruiz said the old guard had run the city for thirty years."
+    )
+    q = quote_with(run(text), "Worst Thing")
+    assert q.speaker is not None and q.speaker.name in ("Ruiz", "Ana Ruiz")
+
+
+def test_a_wire_lead_reports_past_its_dateline(run: Run) -> None:
+    """The parser makes the dateline's place the subject and hangs the that-clause on
+    'convention' as a relative clause: the lead still reports, and the name speaks."""
+    text = (
+        "HALDEN, July 19 (Wire) — Former Attorney General Ana Ruiz told delegates at the "
+        "party convention that the minister’s use of a private email server should "
+        "disqualify her from office."
+    )
+    q = quote_with(run(text), "private email server")
+    assert q.kind == "indirect" and q.content.text.startswith("that the minister")
+    assert q.cue is not None and q.cue.text == "told"
+    assert q.speaker is not None and "Ana Ruiz" in q.speaker.name
+
+
+def test_a_relative_clause_after_an_object_is_not_reported(run: Run) -> None:
+    a = run("Senator Tomas Kell praised the plan that the council adopted in May.")
+    assert not [q for q in a.quotes if q.content.text.startswith("that the council")]
+
+
+def test_a_second_report_after_a_quote_keeps_its_own_cue(run: Run) -> None:
+    """'She declared "..." and said that ...': the quotation is declared, and what she said
+    after 'and' is a report of its own."""
+    text = (
+        "Mayor Ana Ruiz declared “What a night!” and said that her campaign would continue "
+        "“to break barriers” across the region."
+    )
+    a = run(text)
+    q = quote_with(a, "What a night")
+    assert q.cue is not None and q.cue.text == "declared"
+    assert q.speaker is not None and q.speaker.name == "Ana Ruiz"
+    r = quote_with(a, "her campaign would continue")
+    assert r.cue is not None and r.cue.text == "said"
+
+
+def test_a_clause_describing_the_speaker_does_not_take_the_next_quote(run: Run) -> None:
+    """'"...," said X, who has been challenging Y. "..."': the second quotation is X's,
+    not that of the relative clause's report."""
+    text = (
+        '"These are strange days," said Peter Morgan, a lawyer for the Harbour Trust, who '
+        "has been challenging the port authority over water pollution for years. \"I don't "
+        'know what the new owner intends. But I doubt he can pull it off."'
+    )
+    q = quote_with(run(text), "new owner intends")
+    assert q.speaker is not None and q.speaker.name == "Peter Morgan"
+
+
+def test_a_transcript_quoted_line_by_line_gives_each_label_its_words(run: Run) -> None:
+    """Each paragraph of a quoted transcript opens with a mark that never closes; the
+    labels name the speakers, line by line."""
+    text = (
+        "The moderator pressed the governor on the guest list.\n\n"
+        '"MORENO: If I may, sir, we have limited time. Will the singer be there?\n\n'
+        '"KELL: The singer will not be attending the debate tomorrow night.\n\n'
+        '"MORENO: Do you really see those two as equivalent?'
+    )
+    a = run(text)
+    first = quote_with(a, "limited time")
+    assert first.speaker is not None and first.speaker.name == "MORENO"
+    reply = quote_with(a, "will not be attending")
+    assert reply.speaker is not None and reply.speaker.name == "KELL"
+    assert "MORENO" not in reply.content.text
+
+
+def test_a_report_coordinated_with_another_speakers_quote_is_kept(run: Run) -> None:
+    """The parser hangs 'and ... the mother replied, "..."' on the reported clause; the
+    report ends before it, and the quotation is the mother's."""
+    text = (
+        "She said fathers and parents who adopt would not be eligible for the six weeks of "
+        "paid leave, and when pressed on why the plan leaves out fathers, the 34-year-old "
+        'mother of three replied, "It is meant to help the mother who has given birth."'
+    )
+    a = run(text)
+    q = quote_with(a, "would not be eligible")
+    assert q.cue is not None and q.cue.text == "said"
+    assert "replied" not in q.content.text
+    d = quote_with(a, "meant to help")
+    assert d.cue is not None and d.cue.text == "replied"
+
+
+def test_a_title_opening_the_sentence_is_not_a_quote(run: Run) -> None:
+    """'"Orange is the New Black" star X said ...': the marks hold a title the sentence
+    goes on from, and X's report is what she said."""
+    a = run("“Harbour Lights Over Halden” star Selenis Varga said the show changed her life.")
+    title = quote_with(a, "Harbour Lights")
+    assert title.kind == "title" and title.speaker is None
+    q = quote_with(a, "changed her life")
+    assert q.speaker is not None and q.speaker.name == "Selenis Varga"

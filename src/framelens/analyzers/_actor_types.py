@@ -71,6 +71,8 @@ def _strong_place(place_nouns: frozenset[str], d: ActorDoc, m: Mention, h: Token
         return True
     if h.dep_ == "appos" and h.head.lemma_ in place_nouns:
         return True
+    if _region_after_place(d, m):
+        return True  # "in Lynchburg, VA,", "near Dover, Del."
     # Dateline: "SARVAN, Marnia, March 18 (...) -", "MANCHESTER, N.H. (Wire) -"
     # A name in capitals or abbreviated there is a place ("N.H."); a country named in full
     # after the city keeps the type its votes give ("HALDEN, Marnia": the state).
@@ -87,6 +89,19 @@ def _strong_place(place_nouns: frozenset[str], d: ActorDoc, m: Mention, h: Token
         and doc[nxt + 1].ent_type_ == "GPE"
         and line_start
     )
+
+
+def _region_after_place(d: ActorDoc, m: Mention) -> bool:
+    """An abbreviated region after a place and a comma: "in Lynchburg, VA", "from Dover,
+    Del." (not "in Paris, Macron said": the name must be an abbreviation)."""
+    surface = d.text[m.start : m.end]
+    abbreviated = (surface.isupper() and len(surface) <= 3) or (
+        surface.endswith(".") and len(surface) <= 6
+    )
+    if not abbreviated or m.t0 < 2 or d.doc[m.t0 - 1].text != ",":
+        return False
+    place = d.doc[m.t0 - 2]
+    return place.dep_ == "pobj" and place.head.lower_ in _LOC_PREPS and place.is_title
 
 
 def person_cue(lex: LabelLexicon, d: ActorDoc, m: Mention) -> bool:

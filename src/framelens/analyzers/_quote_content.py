@@ -40,7 +40,8 @@ _LABEL = re.compile(r"[A-Z][\w.'’\-]*(?:\s+[A-Z][\w.'’\-]*)*")
 #: Capitalised words that open a paragraph with a colon but name no speaker.
 _NOT_LABELS = set(
     "update note editor correction watch read related photo video source sources q a "
-    "question answer warning also".split()
+    "question answer warning also exclusive analysis opinion breaking editorial explainer "
+    "factbox live".split()
 )
 
 
@@ -78,6 +79,8 @@ class ReportedContent:
             # "He said legalizing it could create jobs": the parser hangs the clause on
             # the gerund that opens it, as the verb's xcomp.
             comps = [c for c in tok.children if c.dep_ == "xcomp" and c.tag_ == "VBG"]
+        if not comps and lemma in lex.speech:
+            comps = self._misattached_that_clause(tok)
         if not comps and lemma not in lex.intention:
             comps = self._clause_after_evidence(tok)
         if comps:
@@ -126,11 +129,15 @@ class ReportedContent:
         usually opens an aside)."""
         if colon.text != ":" and not (dash and colon.text in ("-", "–", "—")):
             return False
-        label = self.text[self.idx.para(colon.idx)[0] : colon.idx].strip()
+        # (a transcript quoted paragraph by paragraph opens each label with a mark)
+        label = self.text[self.idx.para(colon.idx)[0] : colon.idx].strip().lstrip('"“')
         words = label.split()
+        # "The Latest: Ruiz declares ..." is a kicker; "THE PRESIDENT: ..." a speaker
+        kicker = words[:1] == ["The"] and label != label.upper()
         return bool(
             _LABEL.fullmatch(label)
             and len(words) <= 5
+            and not kicker
             and words[0].lower().rstrip(".") not in _NOT_LABELS
             and not any(
                 t.pos_ in ("VERB", "AUX")
@@ -218,10 +225,35 @@ class ReportedContent:
             return []
         return [trim(self.text, subtree_span(first)[0], subtree_span(label)[1])]
 
+    @staticmethod
+    def _misattached_that_clause(tok: Token) -> list[Token]:
+        """ "Ruiz told delegates at the convention that the plan should fail": the parser
+        hung the that-clause on "convention" as a relative clause, though "that" is its
+        mark and the clause has its own subject (no relative clause has both)."""
+        for child in tok.rights:
+            if child.dep_ not in ("dobj", "dative", "prep", "npadvmod"):
+                continue
+            for t in child.subtree:
+                deps = {c.dep_: c for c in t.children}
+                mark = deps.get("mark")
+                if (
+                    t.dep_ == "relcl"
+                    and mark is not None
+                    and mark.lower_ == "that"
+                    and "nsubj" in deps
+                    and mark.i == t.left_edge.i
+                ):
+                    return [t]
+        return []
+
     def _prep_object_content(self, tok: Token) -> list[tuple[int, int]]:
         """ "called for a ban", "pointed to the polls", "called on the council to act": the
         preposition's object (with the infinitive that follows it)."""
         if tok.pos_ not in ("VERB", "AUX") and not tok.tag_.startswith("VB"):
+            return []
+        # "an institute focused on security" describes; "who called for a ban" reports
+        described = tok.dep_ in ("acl", "relcl") and tok.tag_ in ("VBN", "VBD")
+        if described and not any(c.lower_ in ("who", "which", "that") for c in tok.children):
             return []
         lemma = cue_lemma(tok)
         for child in tok.rights:
@@ -265,10 +297,16 @@ class ReportedContent:
             if first.dep_ in ("prep", "npadvmod") and dated and first.left_edge.i == cue.i + 1:
                 start = subtree_span(first)[1]
         for t in clause.subtree:
-            if (
-                t.i > clause.i
-                and continued_report(t) == cue
-                and is_cue(t, self.lex.clause_cues, self.lex)
+            # "said fathers would not be eligible, and when pressed, the mother replied":
+            # a report of its own, by another subject, coordinated with the clause
+            other = (
+                t.dep_ == "conj"
+                and t.head.i == clause.i
+                and any(c.dep_ == "nsubj" for c in t.children)
+                and is_cue(t, self.lex.direct_cues, self.lex)
+            )
+            if t.i > clause.i and (
+                other or (continued_report(t) == cue and is_cue(t, self.lex.clause_cues, self.lex))
             ):
                 # ... and before the "and" or the dash that joins it
                 k = t.left_edge.i - 1

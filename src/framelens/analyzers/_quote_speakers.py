@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..model import Actor, Mention, Span, Speaker
-from ..text.furniture import article_furniture
+from ..text.furniture import article_furniture, dateline_end
 from ..text.intervals import Ranges
 from ..text.quote_marks import Region
 from ..text.syntax import one_member
 from ._quote_sources import Sources, mention_head
 from ._quote_syntax import (
+    ISSUE_VERBS,
     NAME_ENTS,
     DocIndex,
     Found,
@@ -205,10 +206,13 @@ class Resolver:
             if middle is not None:
                 subject, via = middle
         if subject is not None:
+            subject = self._past_dateline(subject)
+        if subject is not None:
             subject = _appositive_person(subject) or subject
         if subject is None or self._cannot_speak(subject):
             return None, []
-        res = self._resolve(subject)
+        res = self._label(cue, subject) if cue is not None else None
+        res = res or self._resolve(subject)
         if res is None:
             return None, []
         speaker = self._build(res)
@@ -223,6 +227,26 @@ class Resolver:
         if not self.in_headline(item.content[0]):
             self.history.append((item, speaker, co))
         return speaker, co
+
+    def _past_dateline(self, subject: Token) -> Token | None:
+        """A dateline's place is never the subject ("HALDEN, July 19 (Wire) — Former
+        Attorney General Ana Ruiz told ...": the parser hangs the lead's subject on the
+        place as an apposition): the apposition after the dateline, or nobody."""
+        end = dateline_end(self.text, self.idx.para(subject.idx)[0])
+        if end is None or subject.idx >= end:
+            return subject
+        later = [c for c in subject.subtree if c.dep_ == "appos" and c.idx >= end]
+        return later[0] if later else None
+
+    def _label(self, cue: Token, subject: Token) -> _Resolved | None:
+        """'Ruiz: "..."' where the parse hangs the quote (and a headline's lead) on the
+        label's word: the label's words name the speaker."""
+        if cue.text != ":" or subject.i != cue.i - 1 or core_span(subject)[1] <= cue.idx:
+            return None
+        start = self.idx.para(cue.idx)[0]
+        label = self.text[start : cue.idx]
+        lead = len(label) - len(label.lstrip())
+        return self._named((start + lead, start + len(label.rstrip())))
 
     # -- middlemen, carriers and audiences (patterns 3 and 5) --
 
@@ -308,14 +332,34 @@ class Resolver:
     def _continued(self, item: Found) -> tuple[Speaker | None, list[Speaker]]:
         if not self.history:
             return None, []
-        prev_item, prev, co = self.history[-1]
+        prev_item, prev, co = self._last_report()
         gap = self.idx.para_no(item.content[0]) - self.idx.para_no(prev_item.content[1])
         # A quote run: a quote with no cue in the same paragraph as the last attribution or
         # the next one. News paraphrases, then quotes ("Carter said that the region would
         # not be abandoned. / “That's because ...”"); a new speaker comes with a cue.
         if gap > 1:
             return None, []
+        # A quotation inside the writer's own sentence continues only a direct quote of
+        # the same paragraph.
+        if item.kind == "mixed" and (gap or prev_item.kind != "direct"):
+            return None, []
         return prev.model_copy(deep=True), [c.model_copy(deep=True) for c in co]
+
+    def _last_report(self) -> tuple[Found, Speaker, list[Speaker]]:
+        """The attribution a cue-less quote continues: the last one, unless it shares its
+        sentence with a direct quote's cue before it ('"...," said Ruiz, who has been
+        challenging the council. "..."': that clause describes the speaker)."""
+        last = self.history[-1]
+        if last[0].kind == "direct" or not last[0].cue:
+            return last
+        sent = self.idx.sent_no(last[0].cue[0])
+        for k in range(len(self.history) - 2, -1, -1):
+            it = self.history[k][0]
+            if not it.cue or self.idx.sent_no(it.cue[0]) != sent:
+                return last
+            if it.kind == "direct":
+                return self.history[k]
+        return last
 
     def _co_speakers(self, tok: Token, first: _Resolved) -> list[Speaker]:
         """Names coordinated with a named speaker ("Turkey, Qatar and Saudi Arabia said"),
@@ -366,10 +410,14 @@ class Resolver:
             res.extra_descriptions += self._sibling_subject(tok)
             return res
         core = core_span(tok)
+        para = self.idx.para_no(tok.idx)  # (a headline the parser glued to the lead)
         appos = [
             t
             for t in tok.subtree
-            if t.dep_ == "appos" and is_name(t) and core[0] <= t.head.idx < core[1]
+            if t.dep_ == "appos"
+            and is_name(t)
+            and core[0] <= t.head.idx < core[1]
+            and self.idx.para_no(t.idx) == para
         ]
         if appos:  # "His information minister, Tomas Varga, said"
             res = self._named(entity_span(appos[0]) or span_of(appos[0]))
@@ -576,6 +624,14 @@ class Resolver:
     def _document(self, tok: Token) -> _Resolved:
         core = core_span(tok)
         surface = self.text[core[0] : core[1]]
+        # "Ruiz issued a statement saying", "Ruiz released a video that said": the sender
+        # speaks, named where the sentence names them.
+        if tok.dep_ == "dobj" and tok.head.lemma_.lower() in ISSUE_VERBS:
+            sender = subject_of(tok.head)
+            if sender is not None and sender.i != tok.i and not self._cannot_speak(sender):
+                res = self._resolve(sender)
+                if res is not None:
+                    return res
         owner = self._document_owner(tok)
         if owner is not None:
             owner.resolved_from = core

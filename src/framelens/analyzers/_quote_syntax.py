@@ -265,6 +265,14 @@ def continued_report(verb: Token) -> Token | None:
     return None
 
 
+#: Verbs by which someone sends out their own words: "issued a statement saying", "emailed
+#: supporters saying", "released a video that said" (the sender speaks).
+ISSUE_VERBS = {
+    "issue", "release", "send", "post", "publish", "blast", "fire", "email", "e-mail",
+    "text", "tweet", "mail", "pen", "sign", "circulate", "distribute", "unveil", "put",
+}  # fmt: skip
+
+
 def subject_of(verb: Token, depth: int = 0) -> Token | None:
     """Who does the saying: the verb's subject, through conj/advcl/xcomp chains."""
     # "The medical charity Karsa Medical Relief said": two subjects; the one next to the
@@ -291,7 +299,22 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
     if depth < 3 and walk and verb.head is not verb:
         return subject_of(verb.head, depth + 1)
     if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
-        return verb.head
+        # "Ruiz emailed supporters saying", "the campaign sent a text message to voters
+        # saying": who sent the words, not the noun the participle hangs on
+        noun = sent = verb.head
+        if sent.dep_ == "pobj" and sent.head.dep_ in ("prep", "dative"):  # "an email to them"
+            sent = sent.head.head
+            if sent.dep_ != "dobj" and sent.pos_ != "VERB":
+                sent = noun
+        if sent.pos_ == "VERB":
+            issuer: Token | None = sent
+        else:
+            issuer = sent.head if sent.dep_ in ("dobj", "dative") else None
+        if issuer is not None and issuer.lemma_.lower() in ISSUE_VERBS and depth < 3:
+            sender = subject_of(issuer, depth + 1)
+            if sender is not None:
+                return sender
+        return noun
     return None
 
 

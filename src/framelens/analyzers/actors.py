@@ -1,4 +1,4 @@
-"""Actors v5: who appears in an article, where, how prominently, and under which labels.
+"""Actors v6: who appears in an article, where, how prominently, and under which labels.
 
 The passes live in their own modules, run in this order by ``ActorsAnalyzer.run``:
 ``_actor_mentions`` (names), ``_actor_aliases`` (acronyms and alias merging),
@@ -93,7 +93,8 @@ class ActorsAnalyzer(Analyzer):
     # v3: only_quoted, for actors the writer never names in their own voice.
     # v4: people the recogniser missed, found by a title or a verb of saying.
     # v5: dateline places, "one Democrat" is not the Democrats, "a teacher from X": X a place.
-    version = "5"
+    # v6: an abbreviated region after a town ("in Lynchburg, VA") is a place.
+    version = "6"
     produces = ("actors",)
     description = (
         "people, organisations, states, places and collective groups, merged across aliases; "

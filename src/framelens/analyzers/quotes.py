@@ -1,4 +1,4 @@
-"""Quotes v5: every quotation, who said it, how the writer introduces them, scare quotes.
+"""Quotes v6: every quotation, who said it, how the writer introduces them, scare quotes.
 
 Rules on the shared parse (no model of its own), in four passes. Pass 1 lives in
 ``framelens.text.quote_marks``, pass 2 here, pass 3 in ``_quote_speakers`` and pass 4 in
@@ -81,6 +81,7 @@ when its closing mark is missing; × 0.75 without a cue of its own), reported sp
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from typing import TYPE_CHECKING
 
@@ -121,6 +122,8 @@ SCARE_MAX_WORDS = 4
 #: After a direct quote ending in a full stop, a sentence of more tokens than this is a new
 #: sentence, not the quote's attribution ('." Mr. Smith said.' is 4). Tuned on PolNeAR train.
 SHORT_POST_WINDOW = 5
+#: A quotation opening with a speaker label in capitals: a quoted transcript.
+_TRANSCRIPT = re.compile(r"[A-Z][A-Z.'’\-]+(?: [A-Z][A-Z.'’\-]+){0,3}:\s")
 
 
 #: Words that open an indirect question: what follows a negated "say" was not said.
@@ -164,7 +167,9 @@ def _withheld(cue: Token) -> bool:
 _NOT_PHRASE_SPEAKER = frozenset(
     NOT_SPEAKER_ENTS | {"GPE", "FAC", "CARDINAL", "ORDINAL", "QUANTITY", "PERCENT"}
 )
-_MINOR_WORDS = {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "by", "with"}
+_MINOR_WORDS = {
+    "a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "by", "with", "as", "is",
+}  # fmt: skip
 
 
 @analyzers.register("quotes")
@@ -178,7 +183,11 @@ class QuotesAnalyzer(Analyzer):
     # v5: what a source may not discuss is not reported; a quotation signed by the next
     # paragraph ('- Sanders.'); a person the parser hung on a thing, found by "who"; a
     # word of a quoted title after the cue is not its subject.
-    version = "5"
+    # v6: the sender speaks ("issued a statement saying", "emailed supporters saying"); a
+    # quotation in the writer's sentence continues the direct quote before it; quoted
+    # transcripts read line by line; headline kickers, datelines, participles describing a
+    # source and titles opening a sentence are not reports or speakers.
+    version = "6"
     needs = ("actors",)
     produces = ("quotes",)
     description = (
@@ -230,6 +239,9 @@ class _Finder:
         standalone: list[Region] = []
         embedded: list[Region] = []
         prev_end = 0
+        # A transcript quoted paragraph by paragraph ('"WALLACE: ...' / '"PENCE: ...') is
+        # read line by line, each label its speaker, not as one quote of nobody's.
+        regions = [r for r in regions if not _TRANSCRIPT.match(self.text, r.inner_start)]
         for region in regions:
             (standalone if self._standalone(region, prev_end) else embedded).append(region)
             prev_end = region.end
@@ -261,6 +273,11 @@ class _Finder:
         before = text[self._boundary(region, prev_end) : region.start].strip()
         sentence_like = word_count(inner) >= 4 or inner.endswith((".", ",", "?", "!", "…"))
         if not before:
+            # '"Orange Is the New Black" star Ana Ruiz': a title the sentence goes on from
+            follows = text[region.end : region.end + 2].strip()[:1]
+            titled = _title_case(inner) and not inner.endswith((".", "?", "!", "…", ","))
+            if titled and follows.isalpha():
+                return False
             return sentence_like and (inner[:1].isupper() or not inner[:1].isalpha())
         if before.endswith(":"):
             return True
@@ -487,10 +504,13 @@ class _Finder:
         for k, tok in enumerate(toks):
             if tok.i in self.used_cues:
                 continue
+            if tok.dep_ == "conj" and tok.head.idx < region.start:
+                return None  # 'She declared "..." and said that ...': a report of its own
             # After a quote ending in a full stop, only a bare cue closing a short sentence
             # ('." Mr. Smith said.'); 'She added that ...' starts a new attribution.
+            # (the quote itself may be the verb's complement: '"..." Grubbs said.')
             bare = len(toks) <= SHORT_POST_WINDOW and not any(
-                c.dep_ in ("ccomp", "xcomp", "dobj") for c in tok.children
+                c.dep_ in ("ccomp", "xcomp", "dobj") and c.idx >= region.end for c in tok.children
             )
             if is_cue(tok, self.lex.direct_cues, self.lex) and (joined or bare):
                 return tok
@@ -594,7 +614,12 @@ class _Finder:
             elif word_count(inner) <= SCARE_MAX_WORDS:
                 self.found.append(Found("scare", span, content, confidence=0.7))
             else:
-                self.found.append(Found("mixed", span, content, confidence=0.4))
+                # a quotation in the writer's sentence right after a speaker's direct quote
+                # may be theirs ('"..." said Ruiz. Now, "the mood has turned."'): the
+                # resolver decides (same paragraph, direct quote before)
+                item = Found("mixed", span, content, confidence=0.4)
+                item.continues = True
+                self.found.append(item)
 
     def _governing_cue(self, region: Region) -> Token | None:
         toks = [t for t in self.idx.tokens(region.inner_start, region.inner_end) if t.is_alpha]
@@ -638,9 +663,14 @@ class _Finder:
                 return True
             if tok.pos_ not in ("DET", "ADJ", "PRON", "PROPN", "NOUN", "PART", "PUNCT"):
                 break
-        words = WORD.findall(inner)
-        major = [w for w in words if w.lower() not in _MINOR_WORDS]
-        return len(words) >= 3 and all(w[:1].isupper() or w[:1].isdigit() for w in major)
+        return _title_case(inner)
+
+
+def _title_case(inner: str) -> bool:
+    """Three or more words, every major word capitalised: "Orange Is the New Black"."""
+    words = WORD.findall(inner)
+    major = [w for w in words if w.lower() not in _MINOR_WORDS]
+    return len(words) >= 3 and all(w[:1].isupper() or w[:1].isdigit() for w in major)
 
 
 def _who_inside(head: Token, ends: range) -> Token | None:

@@ -15,8 +15,8 @@ anywhere else; ``indirect`` otherwise. A predicted attribution has the kind the 
 gave it (``scare`` and ``title`` records are not attributions and are not scored).
 
 **Predicted attributions.** Records that share a cue span form one attribution (an
-interrupted quote, a parenthetical cue); a direct quote with no cue that continues the
-previous speaker joins that speaker's preceding direct attribution unless a paragraph of
+interrupted quote, a parenthetical cue); a direct or mixed quote with no cue that continues
+the previous speaker joins that speaker's preceding direct attribution unless a paragraph of
 other text lies between them, as PolNeAR joins the paragraphs of one quotation (a quote
 after a paragraph of narrative is an attribution of its own). The predicted source is the
 speaker's surface mention in the attribution: ``resolved_from`` (the pronoun or
@@ -209,7 +209,7 @@ def predicted(analysis: Analysis) -> list[Attribution]:
             by_cue[key] = [q]
             groups.append(by_cue[key])
             continue
-        if q.speaker is not None and q.kind == "direct":
+        if q.speaker is not None and q.kind in ("direct", "mixed"):
             prev = next(
                 (g for g in reversed(groups) if g[0].kind == "direct" and g[0].speaker), None
             )
