@@ -848,3 +848,55 @@ def test_a_title_opening_the_sentence_is_not_a_quote(run: Run) -> None:
     assert title.kind == "title" and title.speaker is None
     q = quote_with(a, "changed her life")
     assert q.speaker is not None and q.speaker.name == "Selenis Varga"
+
+
+def test_a_participle_in_the_body_is_active(run: Run) -> None:
+    """The tagger calls 'called' a participle; a headline writes passives without 'is'
+    ("Turnout expected to rise"), the body does not: Moss calls on Kerr."""
+    text = (
+        "Moss calls on Kerr to apologize for suggesting Kell uses cocaine.\n\n"
+        "David Moss on Wednesday called on Howard Kerr to apologize to Tomas Kell for "
+        "accusing him of being a cocaine user.\n\n"
+        "“My reaction, that was outrageous,” the former campaign strategist said."
+    )
+    q = quote_with(run(text), "Howard Kerr to apologize")
+    assert q.cue is not None and q.cue.text == "called"
+    assert q.speaker is not None and q.speaker.name == "David Moss"
+
+
+def test_a_verb_the_tagger_took_for_a_plural_noun_still_has_its_subject(run: Run) -> None:
+    text = (
+        "Clinton now says she opposes the deal.\n\n"
+        "Brandt charges that countries that stand to benefit from the deal gave millions of "
+        "dollars to the Ruiz Foundation."
+    )
+    q = quote_with(run(text), "countries that stand")
+    assert q.cue is not None and q.cue.text == "charges"
+    assert q.speaker is not None and q.speaker.name == "Brandt"
+
+
+def test_a_name_the_parser_hung_on_the_live_blog_heading_is_the_subject(run: Run) -> None:
+    """The parser glues 'The Latest on ... :' and the time stamp to the entry, making
+    'Latest' the subject and the name its apposition; the name speaks."""
+    text = (
+        "The Latest: Hale urges supporters to watch polling places.\n\n"
+        "HALDEN (Wire) — The Latest on the mayoral race (all times local):\n\n"
+        "7 p.m.\n\n"
+        "Peter Hale is once again questioning the integrity of the city's voting system, "
+        "encouraging his supporters to visit polling places on Election Day."
+    )
+    q = quote_with(run(text), "integrity of the city")
+    assert q.cue is not None and q.cue.text == "questioning"
+    assert q.speaker is not None and q.speaker.name == "Peter Hale"
+
+
+def test_what_a_subject_is_expected_to_do_is_nobodys_report(run: Run) -> None:
+    """'The council is expected to pass the budget': someone expects it, not the council;
+    in the body as in a headline ('Turnout expected to rise')."""
+    a = run(
+        "Budget vote this week\n\n"
+        "The council is expected to pass the budget later this week. The mayor is favored "
+        "to win the vote."
+    )
+    q = quote_with(a, "pass the budget")
+    assert q.speaker is None

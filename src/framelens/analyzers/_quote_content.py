@@ -252,7 +252,17 @@ class ReportedContent:
         if tok.pos_ not in ("VERB", "AUX") and not tok.tag_.startswith("VB"):
             return []
         # "an institute focused on security" describes; "who called for a ban" reports
-        described = tok.dep_ in ("acl", "relcl") and tok.tag_ in ("VBN", "VBD")
+        # (a common noun: a name the parser hung the lead's verb on still reports,
+        # "Ana Ruiz on Wednesday called on ...")
+        subjects = [c for c in tok.children if c.dep_ == "nsubj"]
+        described = (
+            tok.dep_ in ("acl", "relcl")
+            and tok.tag_ in ("VBN", "VBD")
+            and (
+                tok.head.pos_ == "NOUN"
+                or any(n.pos_ == "NOUN" and n.i == tok.i - 1 for n in subjects)
+            )
+        )
         if described and not any(c.lower_ in ("who", "which", "that") for c in tok.children):
             return []
         lemma = cue_lemma(tok)

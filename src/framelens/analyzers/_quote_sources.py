@@ -29,7 +29,7 @@ def mention_head(idx: DocIndex, span: tuple[int, int]) -> Token | None:
     """The token of a mention whose head lies outside it."""
     toks = idx.tokens(span[0], span[1])
     for tok in toks:
-        if tok.head is tok or not (span[0] <= tok.head.idx < span[1]):
+        if tok.head.i == tok.i or not (span[0] <= tok.head.idx < span[1]):
             return tok
     return None
 
@@ -119,13 +119,17 @@ class Sources:
             if t.head.i in inside
             and t.dep_ in ("compound", "amod", "nmod", "poss")
             and not self._name_part(t)
+            and t.lemma_.lower() not in self.lex.speech  # 'Said Ellis: "..."'
         ]
         if premods:
             start = min(t.left_edge.idx for t in premods)
             end = max(t.idx + len(t.text) for t in premods)
             if text[start:end].lower().rstrip(".") not in self.lex.courtesy_titles:
                 out.append((start, end))
-        return [d for d in out if d[1] > d[0]]
+        # a description stays in the name's paragraph (the parser glues a headline or a
+        # live blog's time stamp to the paragraph after it)
+        para = self.idx.para(span[0])
+        return [d for d in out if d[1] > d[0] and para[0] <= d[0] and d[1] <= para[1]]
 
     def _unaffiliating_clause(self, start: int, end: int) -> bool:
         """A relative clause whose verb does not tie the source to what it names

@@ -243,7 +243,9 @@ class Resolver:
         label's word: the label's words name the speaker."""
         if cue.text != ":" or subject.i != cue.i - 1 or core_span(subject)[1] <= cue.idx:
             return None
-        start = self.idx.para(cue.idx)[0]
+        start = max(self.idx.para(cue.idx)[0], cue.sent.start_char)
+        if any(t.pos_ in ("VERB", "AUX") for t in self.idx.tokens(start, cue.idx)):
+            return None  # 'Said Ellis: "..."' is no label
         label = self.text[start : cue.idx]
         lead = len(label) - len(label.lstrip())
         return self._named((start + lead, start + len(label.rstrip())))
@@ -261,7 +263,7 @@ class Resolver:
                     return subject, via
         tok = cue
         for _ in range(4):
-            if tok is not cue and tok.lemma_.lower() in VIA_VERBS:
+            if tok.i != cue.i and tok.lemma_.lower() in VIA_VERBS:
                 objs = [c for c in tok.children if c.dep_ == "dobj"]
                 passive = [c for c in tok.children if c.dep_ == "nsubjpass"]
                 agents = [o for c in tok.children if c.dep_ == "agent" for o in c.children]
@@ -271,7 +273,7 @@ class Resolver:
                 if passive and agents:
                     return passive[0], agents[0]
                 return None
-            if tok.dep_ not in ("xcomp", "advcl", "pcomp", "prep", "acl") or tok.head is tok:
+            if tok.dep_ not in ("xcomp", "advcl", "pcomp", "prep", "acl") or tok.head.i == tok.i:
                 return None
             tok = tok.head
         return None
@@ -608,7 +610,7 @@ class Resolver:
 
     def _is_subject(self, start: int, end: int) -> bool:
         for tok in self.idx.tokens(start, end):
-            if tok.head.idx >= end or tok.head.idx < start or tok.head is tok:
+            if tok.head.idx >= end or tok.head.idx < start or tok.head.i == tok.i:
                 dep = tok.dep_ if tok.dep_ != "appos" else tok.head.dep_
                 return dep in ("nsubj", "nsubjpass")
         return False
@@ -616,7 +618,7 @@ class Resolver:
     def _reports(self, start: int, end: int) -> bool:
         """The mention is the subject of a verb of saying ("Politico reported")."""
         for tok in self.idx.tokens(start, end):
-            if tok.head.idx >= end or tok.head.idx < start or tok.head is tok:
+            if tok.head.idx >= end or tok.head.idx < start or tok.head.i == tok.i:
                 verb = tok.head
                 return tok.dep_ == "nsubj" and verb.lemma_.lower() in self.lex.speech
         return False

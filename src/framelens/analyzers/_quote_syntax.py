@@ -255,7 +255,7 @@ def continued_report(verb: Token) -> Token | None:
     dash or comma). Both speak with the outer cue's subject, and the outer report ends
     before them."""
     head = verb.head
-    if head.dep_ != "ccomp" or head.head is head:
+    if head.dep_ != "ccomp" or head.head.i == head.i:
         return None
     if verb.dep_ == "conj" and head.head.lemma_ == verb.lemma_:
         return head.head
@@ -296,7 +296,7 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
         or (verb.dep_ == "prep" and verb.pos_ == "ADP")  # "explained ... by saying"
         or (verb.dep_ == "acomp" and verb.pos_ == "ADJ")  # "voters are likely to say"
     )
-    if depth < 3 and walk and verb.head is not verb:
+    if depth < 3 and walk and verb.head.i != verb.i:
         return subject_of(verb.head, depth + 1)
     if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
         # "Ruiz emailed supporters saying", "the campaign sent a text message to voters

@@ -87,7 +87,7 @@ from typing import TYPE_CHECKING
 
 from ..context import Context
 from ..model import Quote, QuoteKind, Span
-from ..text.furniture import dateline_end
+from ..text.furniture import article_furniture, dateline_end
 from ..text.intervals import Ranges
 from ..text.quote_marks import Region, article_quotes
 from ._quote_content import ReportedContent
@@ -234,6 +234,7 @@ class _Finder:
         self.direct_regions: list[Region] = []
         self.found: list[Found] = []
         self.quoted = Ranges([])  # inside every pair of quotation marks
+        self.headline = article_furniture(self.text, idx.paras)[0]
 
     def find(self, regions: list[Region]) -> list[Found]:
         standalone: list[Region] = []
@@ -353,13 +354,31 @@ class _Finder:
         if cue.pos_ == "NOUN":  # "her claim that ...", "the claim by Ana Ruiz that ..."
             owners = [c for c in cue.children if c.dep_ == "poss"]
             owners += [o for c in cue.children if c.lower_ == "by" for o in c.children]
+            if not owners and cue.dep_ == "ROOT" and cue.tag_ == "NNS" and cue.i > 0:
+                # "Kell charges that ...": a verb the tagger took for a plural noun, its
+                # subject for a compound
+                name = cue.nbor(-1)
+                named = is_name(name) or (name.is_title and name.tag_ in ("NN", "NNP"))
+                if name.dep_ == "compound" and name.head.i == cue.i and named:
+                    owners = [name]
             return owners[0] if owners else None
         subj = subject_of(cue)
         para = self.idx.para(cue.idx)
         if subj is not None and not para[0] <= subj.idx < para[1]:
             # a subject in another paragraph: the parser glued the headline to the first
-            # sentence ("Turnout expected to rise / A nurse in Concord said ...")
-            subj = None
+            # sentence ("Turnout expected to rise / A nurse in Concord said ..."); a noun
+            # phrase of the cue's paragraph it hung there is the subject ("The Latest on
+            # the race: / 7 p.m. / Donald Trump is questioning ...")
+            subj = next(
+                (
+                    t
+                    for t in subj.subtree
+                    if t.pos_ in ("PROPN", "NOUN", "PRON")
+                    and para[0] <= t.idx < cue.idx
+                    and t.head.idx < para[0]
+                ),
+                None,
+            )
         if subj is not None and subj.i > cue.i and self.quoted.holds_point(subj.idx):
             # '..., Flynn said on Fox News's "Fox and Friends."': the parser took a word of
             # a quoted title after the cue for its subject
@@ -399,9 +418,14 @@ class _Finder:
     def _headline_passive(self, cue: Token) -> bool:
         """A passive without its "is", as headlines write it: a participle heading its
         sentence, no "have" before it, an infinitive after it, and not a verb of saying
-        (the tagger often calls "said" a participle: '"We will win," Ruiz said')."""
+        (the tagger often calls "said" a participle: '"We will win," Ruiz said'). In the
+        body a passive has its "is" ("The House is expected to pass"): there "Ruiz on
+        Wednesday called on Kell to apologize" is active, whatever the tagger says."""
+        head = self.headline
+        in_headline = head is not None and head[0] <= cue.idx < head[1]
         return (
-            cue.tag_ == "VBN"
+            (in_headline or any(c.dep_ == "auxpass" for c in cue.children))
+            and cue.tag_ == "VBN"
             and cue.dep_ == "ROOT"
             and cue_lemma(cue) not in self.lex.speech
             and not any(c.dep_ == "aux" and c.lemma_ == "have" for c in cue.children)
@@ -629,7 +653,7 @@ class _Finder:
         says = lex.speech | lex.naming
         tok = toks[0]
         for _ in range(6):
-            if tok.head is tok:
+            if tok.head.i == tok.i:
                 break
             child, tok = tok, tok.head
             if tok.idx >= region.start or not is_cue(tok, lex.clause_cues | says, lex):
@@ -677,7 +701,7 @@ def _who_inside(head: Token, ends: range) -> Token | None:
     """A noun inside ``head``'s phrase that a "who" clause describes (a person), its phrase
     ending in ``ends``."""
     for tok in head.subtree:
-        if tok is head or tok.pos_ not in ("NOUN", "PROPN") or tok.right_edge.i not in ends:
+        if tok.i == head.i or tok.pos_ not in ("NOUN", "PROPN") or tok.right_edge.i not in ends:
             continue
         for rel in tok.children:
             if rel.dep_ == "relcl" and any(

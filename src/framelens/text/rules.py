@@ -232,7 +232,7 @@ def _anchor(tok: Token) -> str:
     for _ in range(6):
         if cur.pos_ in ("VERB",) or cur.dep_ == "ROOT":
             break
-        if cur.head is cur:
+        if cur.head.i == cur.i:
             break
         cur = cur.head
     if cur.pos_ == "AUX" or _lemma(cur) == "be":
