@@ -728,17 +728,6 @@ def test_a_quote_in_the_writers_sentence_continues_the_speaker_before(run: Run) 
     assert later.speaker is None or later.speaker.name != "Jonas Brandt"
 
 
-def test_a_quote_closed_without_a_comma_still_takes_the_cue_after_it(run: Run) -> None:
-    text = (
-        "The vote was close.\n\n"
-        "“The caucus is a battle of small groups” Grubbs said. “Every one of them counts.”"
-    )
-    a = run(text)
-    q = quote_with(a, "battle of small groups")
-    assert q.cue is not None and q.cue.text == "said"
-    assert q.speaker is not None and q.speaker.name == "Grubbs"
-
-
 def test_a_headline_kicker_is_not_a_speaker_label(run: Run) -> None:
     """'The Latest: ...' heads a live blog; 'THE MAYOR: ...' in a transcript is a speaker."""
     a = run("The Latest: Ruiz declares ‘victory,’ ignores the recount in Halden.")
@@ -850,44 +839,59 @@ def test_a_title_opening_the_sentence_is_not_a_quote(run: Run) -> None:
     assert q.speaker is not None and q.speaker.name == "Selenis Varga"
 
 
-def test_a_participle_in_the_body_is_active(run: Run) -> None:
-    """The tagger calls 'called' a participle; a headline writes passives without 'is'
-    ("Turnout expected to rise"), the body does not: Moss calls on Kerr."""
-    text = (
-        "Moss calls on Kerr to apologize for suggesting Kell uses cocaine.\n\n"
-        "David Moss on Wednesday called on Howard Kerr to apologize to Tomas Kell for "
-        "accusing him of being a cocaine user.\n\n"
-        "“My reaction, that was outrageous,” the former campaign strategist said."
-    )
-    q = quote_with(run(text), "Howard Kerr to apologize")
-    assert q.cue is not None and q.cue.text == "called"
-    assert q.speaker is not None and q.speaker.name == "David Moss"
-
-
-def test_a_verb_the_tagger_took_for_a_plural_noun_still_has_its_subject(run: Run) -> None:
-    text = (
-        "Clinton now says she opposes the deal.\n\n"
-        "Brandt charges that countries that stand to benefit from the deal gave millions of "
-        "dollars to the Ruiz Foundation."
-    )
-    q = quote_with(run(text), "countries that stand")
-    assert q.cue is not None and q.cue.text == "charges"
-    assert q.speaker is not None and q.speaker.name == "Brandt"
-
-
-def test_a_name_the_parser_hung_on_the_live_blog_heading_is_the_subject(run: Run) -> None:
-    """The parser glues 'The Latest on ... :' and the time stamp to the entry, making
-    'Latest' the subject and the name its apposition; the name speaks."""
-    text = (
-        "The Latest: Hale urges supporters to watch polling places.\n\n"
-        "HALDEN (Wire) — The Latest on the mayoral race (all times local):\n\n"
-        "7 p.m.\n\n"
-        "Peter Hale is once again questioning the integrity of the city's voting system, "
-        "encouraging his supporters to visit polling places on Election Day."
-    )
-    q = quote_with(run(text), "integrity of the city")
-    assert q.cue is not None and q.cue.text == "questioning"
-    assert q.speaker is not None and q.speaker.name == "Peter Hale"
+@pytest.mark.parametrize(
+    ("text", "piece", "cue", "speaker"),
+    [
+        pytest.param(
+            "Moss calls on Kerr to apologize for suggesting Kell uses cocaine.\n\n"
+            "David Moss on Wednesday called on Howard Kerr to apologize to Tomas Kell for "
+            "accusing him of being a cocaine user.\n\n"
+            "“My reaction, that was outrageous,” the former campaign strategist said.",
+            "Howard Kerr to apologize",
+            "called",
+            "David Moss",
+            # the tagger calls 'called' a participle; a headline writes passives without
+            # 'is' ("Turnout expected to rise"), the body does not
+            id="a participle in the body is active",
+        ),
+        pytest.param(
+            "Clinton now says she opposes the deal.\n\n"
+            "Brandt charges that countries that stand to benefit from the deal gave millions "
+            "of dollars to the Ruiz Foundation.",
+            "countries that stand",
+            "charges",
+            "Brandt",
+            id="a verb the tagger took for a plural noun",
+        ),
+        pytest.param(
+            "The Latest: Hale urges supporters to watch polling places.\n\n"
+            "HALDEN (Wire) — The Latest on the mayoral race (all times local):\n\n"
+            "7 p.m.\n\n"
+            "Peter Hale is once again questioning the integrity of the city's voting system, "
+            "encouraging his supporters to visit polling places on Election Day.",
+            "integrity of the city",
+            "questioning",
+            "Peter Hale",
+            # the parser glues the heading and the time stamp to the entry and hangs the
+            # name on them
+            id="a name hung on a glued live-blog heading",
+        ),
+        pytest.param(
+            "The vote was close.\n\n"
+            "“The caucus is a battle of small groups” Grubbs said. “Every one of them counts.”",
+            "battle of small groups",
+            "said",
+            "Grubbs",
+            id="a quote closed without a comma",
+        ),
+    ],
+)
+def test_a_subject_the_parser_lost_is_found(
+    run: Run, text: str, piece: str, cue: str, speaker: str
+) -> None:
+    q = quote_with(run(text), piece)
+    assert q.cue is not None and q.cue.text == cue
+    assert q.speaker is not None and q.speaker.name == speaker
 
 
 def test_what_a_subject_is_expected_to_do_is_nobodys_report(run: Run) -> None:

@@ -246,24 +246,24 @@ class ReportedContent:
                     return [t]
         return []
 
+    @staticmethod
+    def _describes(tok: Token) -> bool:
+        """ "an institute focused on security" describes; "who called for a ban" reports
+        (a common noun: a name the parser hung the lead's verb on still reports, "Ana Ruiz
+        on Wednesday called on ...")."""
+        if any(c.lower_ in ("who", "which", "that") for c in tok.children):
+            return False
+        if tok.head.pos_ == "NOUN":
+            return True
+        subjects = (c for c in tok.children if c.dep_ == "nsubj")
+        return any(c.pos_ == "NOUN" and c.i == tok.i - 1 for c in subjects)
+
     def _prep_object_content(self, tok: Token) -> list[tuple[int, int]]:
         """ "called for a ban", "pointed to the polls", "called on the council to act": the
         preposition's object (with the infinitive that follows it)."""
         if tok.pos_ not in ("VERB", "AUX") and not tok.tag_.startswith("VB"):
             return []
-        # "an institute focused on security" describes; "who called for a ban" reports
-        # (a common noun: a name the parser hung the lead's verb on still reports,
-        # "Ana Ruiz on Wednesday called on ...")
-        subjects = [c for c in tok.children if c.dep_ == "nsubj"]
-        described = (
-            tok.dep_ in ("acl", "relcl")
-            and tok.tag_ in ("VBN", "VBD")
-            and (
-                tok.head.pos_ == "NOUN"
-                or any(n.pos_ == "NOUN" and n.i == tok.i - 1 for n in subjects)
-            )
-        )
-        if described and not any(c.lower_ in ("who", "which", "that") for c in tok.children):
+        if tok.dep_ in ("acl", "relcl") and tok.tag_ in ("VBN", "VBD") and self._describes(tok):
             return []
         lemma = cue_lemma(tok)
         for child in tok.rights:
