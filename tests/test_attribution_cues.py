@@ -904,3 +904,12 @@ def test_what_a_subject_is_expected_to_do_is_nobodys_report(run: Run) -> None:
     )
     q = quote_with(a, "pass the budget")
     assert q.speaker is None
+
+
+def test_a_chant_right_after_its_verb_is_the_crowds(run: Run) -> None:
+    """'protesters chanted "No more tolls!" as the council met': the verb right before the
+    quotation says it, not the verb of the clause after it."""
+    a = run("Outside the hall, protesters chanted “No more tolls!” as the council met.")
+    q = quote_with(a, "No more tolls")
+    assert q.cue is not None and q.cue.text == "chanted"
+    assert q.speaker is not None and q.speaker.name == "protesters"

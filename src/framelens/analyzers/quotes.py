@@ -311,7 +311,14 @@ class _Finder:
             boundary = self._boundary(region, prev_end)
             cue = self._pre_cue(region, boundary)
             window = (boundary, region.start)
-            if cue is None or last_char(self.text, region.start) not in (":", ","):
+            # 'chanted "No more tolls!" as the council met': a verb right before the quote
+            # says it, whatever verb follows
+            adjacent = (
+                cue is not None and not self.text[cue.idx + len(cue.text) : region.start].strip()
+            )
+            if cue is None or (
+                last_char(self.text, region.start) not in (":", ",") and not adjacent
+            ):
                 post = self._post_cue(region, next_start)
                 if post is not None:
                     cue, window = post, (region.end, self.idx.para(post.idx)[1])
