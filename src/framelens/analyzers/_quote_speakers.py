@@ -14,13 +14,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..model import Actor, Mention, Span, Speaker
-from ..text.furniture import article_furniture, dateline_end
+from ..text.furniture import dateline_end
 from ..text.intervals import Ranges
 from ..text.quote_marks import Region
 from ..text.syntax import one_member
 from ._quote_sources import Sources, mention_head
 from ._quote_syntax import (
-    ISSUE_VERBS,
     NAME_ENTS,
     DocIndex,
     Found,
@@ -31,6 +30,7 @@ from ._quote_syntax import (
     has_name_modifier,
     is_definite,
     is_name,
+    sender_of,
     span_of,
     subject_of,
 )
@@ -118,7 +118,7 @@ class Resolver:
         self.actors = actors
         self.quoted = [(r.inner_start, r.inner_end) for r in direct]
         self._quoted_index = Ranges(self.quoted)
-        self.headline, furniture, self.agency = article_furniture(self.text, self.idx.paras)
+        self.headline, furniture, self.agency = idx.furniture
         self._furniture_index = Ranges(furniture)
         self.placey = self._place_like(actors)
         # Antecedents come from the writer's own body text: not from inside direct quotes,
@@ -628,12 +628,11 @@ class Resolver:
         surface = self.text[core[0] : core[1]]
         # "Ruiz issued a statement saying", "Ruiz released a video that said": the sender
         # speaks, named where the sentence names them.
-        if tok.dep_ == "dobj" and tok.head.lemma_.lower() in ISSUE_VERBS:
-            sender = subject_of(tok.head)
-            if sender is not None and sender.i != tok.i and not self._cannot_speak(sender):
-                res = self._resolve(sender)
-                if res is not None:
-                    return res
+        sender = sender_of(tok) if tok.dep_ == "dobj" else None
+        if sender is not None and sender.i != tok.i and not self._cannot_speak(sender):
+            res = self._resolve(sender)
+            if res is not None:
+                return res
         owner = self._document_owner(tok)
         if owner is not None:
             owner.resolved_from = core

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..model import QuoteKind
+from ..text.furniture import article_furniture
 from ..text.lexicons import word_list, word_set
 from ..text.quote_marks import paragraphs
 
@@ -171,6 +172,12 @@ class DocIndex:
         self.paras = paragraphs(text)
         self.para_starts = [p[0] for p in self.paras]
 
+    @functools.cached_property
+    def furniture(self) -> tuple[tuple[int, int] | None, list[tuple[int, int]], str | None]:
+        """The headline, the non-body lines and the dateline's agency (``article_furniture``),
+        worked out once per article for the finder and the resolver."""
+        return article_furniture(self.text, self.paras)
+
     def tokens(self, start: int, end: int) -> list[Token]:
         i = bisect_left(self.starts, start)
         j = bisect_left(self.starts, end)
@@ -301,21 +308,27 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
     if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
         # "Ruiz emailed supporters saying", "the campaign sent a text message to voters
         # saying": who sent the words, not the noun the participle hangs on
-        noun = sent = verb.head
-        if sent.dep_ == "pobj" and sent.head.dep_ in ("prep", "dative"):  # "an email to them"
-            sent = sent.head.head
-            if sent.dep_ != "dobj" and sent.pos_ != "VERB":
-                sent = noun
-        if sent.pos_ == "VERB":
-            issuer: Token | None = sent
-        else:
-            issuer = sent.head if sent.dep_ in ("dobj", "dative") else None
-        if issuer is not None and issuer.lemma_.lower() in ISSUE_VERBS and depth < 3:
-            sender = subject_of(issuer, depth + 1)
-            if sender is not None:
-                return sender
-        return noun
+        sender = sender_of(verb.head, depth + 1) if depth < 3 else None
+        return sender if sender is not None else verb.head
     return None
+
+
+def sender_of(noun: Token, depth: int = 0) -> Token | None:
+    """Who sent out the words ``noun`` holds or receives: the subject of a verb of
+    sending whose object it is ("Ruiz issued a statement", "Ruiz emailed supporters"),
+    also through "to" ("sent a text message to voters"); else None."""
+    sent = noun
+    if sent.dep_ == "pobj" and sent.head.dep_ in ("prep", "dative"):  # "an email to them"
+        sent = sent.head.head
+        if sent.dep_ != "dobj" and sent.pos_ != "VERB":
+            sent = noun
+    if sent.pos_ == "VERB":
+        issuer: Token | None = sent
+    else:
+        issuer = sent.head if sent.dep_ in ("dobj", "dative") else None
+    if issuer is None or issuer.lemma_.lower() not in ISSUE_VERBS:
+        return None
+    return subject_of(issuer, depth)
 
 
 def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:

@@ -87,7 +87,7 @@ from typing import TYPE_CHECKING
 
 from ..context import Context
 from ..model import Quote, QuoteKind, Span
-from ..text.furniture import article_furniture, dateline_end
+from ..text.furniture import dateline_end
 from ..text.intervals import Ranges
 from ..text.quote_marks import Region, article_quotes
 from ._quote_content import ReportedContent
@@ -234,7 +234,6 @@ class _Finder:
         self.direct_regions: list[Region] = []
         self.found: list[Found] = []
         self.quoted = Ranges([])  # inside every pair of quotation marks
-        self.headline = article_furniture(self.text, idx.paras)[0]
 
     def find(self, regions: list[Region]) -> list[Found]:
         standalone: list[Region] = []
@@ -417,7 +416,7 @@ class _Finder:
             if (
                 head.dep_ != "dobj"
                 or cue.is_punct
-                or (head is not tok and cue.lemma_ not in AUDIENCE_VERBS)
+                or (head.i != tok.i and cue.lemma_ not in AUDIENCE_VERBS)
             ):
                 return head  # an object of "said" is a misparsed subject; of "told", not
         return None
@@ -428,7 +427,7 @@ class _Finder:
         (the tagger often calls "said" a participle: '"We will win," Ruiz said'). In the
         body a passive has its "is" ("The House is expected to pass"): there "Ruiz on
         Wednesday called on Kell to apologize" is active, whatever the tagger says."""
-        head = self.headline
+        head = self.idx.furniture[0]
         in_headline = head is not None and head[0] <= cue.idx < head[1]
         return (
             (in_headline or any(c.dep_ == "auxpass" for c in cue.children))
