@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from framelens import Pipeline, load_settings
 from framelens.config import Settings
+from framelens.model import Analysis, Article, iter_spans
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -42,6 +43,21 @@ def settings() -> Settings:
 def pipeline() -> Pipeline:
     """Every registered analyzer, built once for the whole session."""
     return Pipeline(settings=load_settings(config_file=None))
+
+
+@pytest.fixture(scope="session")
+def quotes_run() -> Callable[[str], Analysis]:
+    """Text -> its analysis by actors and quotes (built once), every span checked to be
+    the text at its offsets."""
+    pipe = Pipeline("quotes", load_settings(config_file=None))
+
+    def analyze(text: str) -> Analysis:
+        analysis = pipe.analyze(Article(text=text, lang="en"))
+        for span in iter_spans(analysis):
+            assert text[span.start : span.end] == span.text
+        return analysis
+
+    return analyze
 
 
 @pytest.fixture(scope="session")

@@ -7,23 +7,14 @@ from collections.abc import Callable
 
 import pytest
 
-from framelens import Pipeline
-from framelens.model import Analysis, Article, Quote, iter_spans
+from framelens.model import Analysis, Quote
 
 Run = Callable[[str], Analysis]
 
 
 @pytest.fixture(scope="module")
-def run() -> Run:
-    pipe = Pipeline("quotes")
-
-    def analyze(text: str) -> Analysis:
-        analysis = pipe.analyze(Article(text=text, lang="en"))
-        for span in iter_spans(analysis):
-            assert text[span.start : span.end] == span.text
-        return analysis
-
-    return analyze
+def run(quotes_run: Run) -> Run:
+    return quotes_run
 
 
 def quote_with(analysis: Analysis, piece: str) -> Quote:

@@ -14,7 +14,7 @@ import pytest
 
 from framelens import Pipeline
 from framelens.eval.attribution import read_set, score
-from framelens.model import Analysis, Article, Quote, iter_spans
+from framelens.model import Analysis, Article, Quote
 from framelens.reports import render
 from framelens.reports.summaries import speaker_table
 
@@ -28,14 +28,8 @@ def pipe() -> Pipeline:
 
 
 @pytest.fixture(scope="module")
-def run(pipe: Pipeline) -> Run:
-    def analyze(text: str) -> Analysis:
-        analysis = pipe.analyze(Article(text=text, lang="en"))
-        for span in iter_spans(analysis):
-            assert text[span.start : span.end] == span.text
-        return analysis
-
-    return analyze
+def run(quotes_run: Run) -> Run:
+    return quotes_run
 
 
 def quote_with(analysis: Analysis, piece: str) -> Quote:

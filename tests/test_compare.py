@@ -453,3 +453,22 @@ def test_ingest_stores_the_vectors_compare_reads_unless_told_not_to(tmp_path: Pa
     )
     assert res.exit_code == 0, res.output
     assert rows(without) == 0
+
+
+def test_a_stance_is_not_counted_among_the_outlets_quotes(pipeline: Pipeline) -> None:
+    texts = {
+        "North Post": "The Harbour Workers Union backed the port blockade on Monday. Union leader "
+        "Maria Ostrow said the strike would go on until the wage talks resume.",
+        "South Ledger": "The Harbour Workers Union backed the port blockade on Monday. Governor "
+        "Tomas Halvik said the blockade of the port was illegal and would be lifted.",
+    }
+    analyses = [
+        pipeline.analyze(Article(text=t, outlet=o, title="Port blockade", lang="en"))
+        for o, t in texts.items()
+    ]
+    stances = [q for a in analyses for q in a.quotes if q.kind == "stance"]
+    assert stances, "the union's stance is read in both articles"
+    c = compare_analyses(analyses)
+    for outlet, src in c.sources.items():
+        assert src.quotes == 1, (outlet, src)  # the one source each outlet quotes
+        assert [e.speaker for e in src.sources] != ["Harbour Workers Union"]

@@ -102,6 +102,13 @@ class Settings(BaseModel):
         description="TOML file of extra words for the word lists of `resources/lexicons/` "
         "(honorifics, role nouns, cue verbs), added to the bundled ones",
     )
+    quote_acts: bool = Field(
+        True,
+        description="`quotes` also reports what its learned pass (trained on PolNeAR) finds "
+        "attributed where the rules found nothing: positions and acts ('the senator backed "
+        "the bill': kind `stance`) and reports the rules missed (`indirect`); false keeps "
+        "the rules alone",
+    )
     portrayal_model: str = Field(
         "minilm",
         description="targeted-sentiment model of `portrayal`: `minilm` (reads the shared "

@@ -63,7 +63,7 @@ def content_id(text: str, outlet: str | None = None) -> str:
 
 # ---- quotes -----------------------------------------------------------------
 
-QuoteKind = Literal["direct", "mixed", "indirect", "scare", "title"]
+QuoteKind = Literal["direct", "mixed", "indirect", "stance", "scare", "title"]
 
 
 class Speaker(Record):

@@ -1,9 +1,11 @@
-"""Quotes v6: every quotation, who said it, how the writer introduces them, scare quotes.
+"""Quotes v7: every quotation, who said it, how the writer introduces them, scare quotes,
+and the positions and acts the writer attributes to a source.
 
-Rules on the shared parse (no model of its own), in four passes. Pass 1 lives in
-``framelens.text.quote_marks``, pass 2 here, pass 3 in ``_quote_speakers`` and pass 4 in
-``_quote_sources``; ``_quote_syntax`` holds the cue lexicon
-(``resources/lexicons/cue_verbs.toml``) and small parse helpers.
+Rules on the shared parse, in four passes, and one learned pass after the rules' second.
+Pass 1 lives in ``framelens.text.quote_marks``, pass 2 here, the learned pass in
+``_quote_acts``, pass 3 in ``_quote_speakers`` and pass 4 in ``_quote_sources``;
+``_quote_syntax`` holds the cue lexicon (``resources/lexicons/cue_verbs.toml``) and small
+parse helpers.
 
 **1. Quotation marks** are paired on the raw text: straight and curly marks, quotes of
 several paragraphs (a paragraph opening with a mark continues an unclosed quote), stray
@@ -37,6 +39,16 @@ an introduction ending in ``:``/``,`` or a verb of saying (``He said "..."``) â€
   ``title`` after a noun for a work (``work_nouns``: "his book", "a column called"), or in
   Title Case of 3+ words; else ``scare`` when it has at most ``SCARE_MAX_WORDS`` words; else
   an unattributed ``mixed`` quote.
+
+**2b. The learned pass** (``quote_acts``, on by default): each verb the rules left, outside
+quotation marks, with complements after it, is scored by a logistic regression trained on
+PolNeAR train (``resources/attribution/``); above the model's threshold it is a ``stance``
+("the union backed the strike": a position or act the writer attributes to a source), or
+``indirect`` when the cue lexicon lists the verb (then with two words of content at least,
+as the rules ask; verbs listed only for naming, "call" and "see", are left to the rules).
+Content = the verb's complements after it (else the object of its preposition); the
+speaker is found as for a report (a passive's "by" object first); confidence = the
+model's probability.
 
 **3. The speaker** is the grammatical subject of the cue (through ``conj``/``advcl``/
 ``xcomp`` chains; the noun a participle modifies: "a statement saying"), the object of
@@ -76,20 +88,34 @@ group's" points to. ``speaker.actor_id`` is the actor whose mention is the speak
 Confidence is a fixed score per rule, not a calibrated probability: direct quote 0.95 (0.6
 when its closing mark is missing; Ã— 0.75 without a cue of its own), reported speech 0.8
 (0.6 for verbs of thinking), mixed quote under a naming verb 0.75, scare quote and title
-0.7, unattributed embedded fragment 0.4.
+0.7, unattributed embedded fragment 0.4; the learned pass's records carry its model's
+probability.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+import numpy as np
+from spacy.symbols import VERB
+
 from ..context import Context
-from ..model import Quote, QuoteKind, Span
+from ..model import Actor, Quote, QuoteKind, Span
 from ..text.furniture import dateline_end
 from ..text.intervals import Ranges
 from ..text.quote_marks import Region, article_quotes
+from ._quote_acts import (
+    ActModel,
+    ActorTypes,
+    Candidate,
+    candidate,
+    features,
+    lexicon_class,
+    load_model,
+)
 from ._quote_content import ReportedContent
 from ._quote_speakers import AUDIENCE_VERBS, NOT_SPEAKER_ENTS, Resolver
 from ._quote_syntax import (
@@ -187,7 +213,8 @@ class QuotesAnalyzer(Analyzer):
     # quotation in the writer's sentence continues the direct quote before it; quoted
     # transcripts read line by line; headline kickers, datelines, participles describing a
     # source and titles opening a sentence are not reports or speakers.
-    version = "6"
+    # v7: the learned pass (positions and acts the writer attributes: kind "stance").
+    version = "7"
     needs = ("actors",)
     produces = ("quotes",)
     description = (
@@ -198,11 +225,12 @@ class QuotesAnalyzer(Analyzer):
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
         self.lex = load_lexicon(settings.lexicons)
+        self.acts = load_model() if settings.quote_acts else None
 
     def run(self, ctx: Context) -> None:
         text = ctx.text
         idx = DocIndex(ctx.doc, text)
-        finder = _Finder(idx, self.lex)
+        finder = _Finder(idx, self.lex, self.acts, ctx.analysis.actors)
         found = finder.find(article_quotes(ctx))
         resolver = Resolver(idx, self.lex, ctx.analysis.actors, finder.direct_regions)
         quotes: list[Quote] = []
@@ -225,10 +253,18 @@ class QuotesAnalyzer(Analyzer):
 
 
 class _Finder:
-    def __init__(self, idx: DocIndex, lex: Lexicon):
+    def __init__(
+        self,
+        idx: DocIndex,
+        lex: Lexicon,
+        acts: ActModel | None = None,
+        actors: Sequence[Actor] = (),
+    ):
         self.idx = idx
         self.text = idx.text
         self.lex = lex
+        self.acts = acts
+        self.actors = actors
         self.content = ReportedContent(idx, lex)
         self.used_cues: set[int] = set()
         self.direct_regions: list[Region] = []
@@ -250,6 +286,8 @@ class _Finder:
         self._direct(standalone, regions)
         leftover = self._clauses(embedded, standalone)
         self._embedded(leftover)
+        if self.acts is not None:
+            self._acts(self.acts)
         return self.found
 
     # -- classification of a region --
@@ -617,6 +655,58 @@ class _Finder:
             start = min(dateline, end)
         return trim(self.text, start, end)
 
+    # -- the learned pass: what the rules left --
+
+    def act_candidates(self) -> list[tuple[Candidate, list[str]]]:
+        """The verbs the rules left, each with what it would attribute and its features
+        (``_quote_acts``); run after the rules."""
+        reports = Ranges(f.content for f in self.found if f.kind in ("direct", "mixed", "indirect"))
+        direct = Ranges((r.start, r.end) for r in self.direct_regions)
+        actor_type = ActorTypes(self.actors)
+        out = []
+        doc = self.idx.doc
+        classes: dict[str, str] = {}
+        for i in np.flatnonzero(doc.to_array("POS") == VERB).tolist():
+            tok = doc[i]
+            if i in self.used_cues or _withheld(tok):
+                continue
+            lemma = cue_lemma(tok)
+            if lemma not in classes:
+                classes[lemma] = lexicon_class(lemma, self.lex)
+            listed = classes[lemma]
+            if listed == "naming":
+                continue
+            if self.quoted.holds_point(tok.idx) or direct.holds_point(tok.idx):
+                continue
+            base = candidate(tok)
+            if base is None:
+                continue
+            start, end = self._clip(base.content, self.idx.para(tok.idx))
+            if end <= start or (listed and word_count(self.text[start:end]) < 2):
+                continue
+            cand = Candidate(tok, (start, end), _agent(tok) or self._speaker_token(tok))
+            sparse = features(
+                cand,
+                self.lex,
+                actor_type,
+                in_report=reports.holds_point(tok.idx),
+                under_cue=tok.head.i in self.used_cues,
+            )
+            out.append((cand, sparse))
+        return out
+
+    def _acts(self, model: ActModel) -> None:
+        for cand, sparse in self.act_candidates():
+            p = model.score(sparse)
+            if p < model.threshold:
+                continue
+            listed = lexicon_class(cue_lemma(cand.verb), self.lex)
+            kind: QuoteKind = "indirect" if listed else "stance"
+            cue = cue_span(cand.verb)
+            span = (min(cand.content[0], cue[0]), max(cand.content[1], cue[1]))
+            self.found.append(Found(kind, span, cand.content, cue, cand.subject, confidence=p))
+            self.used_cues.add(cand.verb.i)
+
     # -- embedded regions no clause took --
 
     def _embedded(self, regions: list[Region]) -> None:
@@ -694,6 +784,14 @@ class _Finder:
             if tok.pos_ not in ("DET", "ADJ", "PRON", "PROPN", "NOUN", "PART", "PUNCT"):
                 break
         return _title_case(inner)
+
+
+def _agent(verb: Token) -> Token | None:
+    """The "by" object of a passive verb: "is supported by far fewer papers"."""
+    if not any(c.dep_ == "auxpass" for c in verb.children):
+        return None
+    objs = [o for c in verb.children if c.dep_ == "agent" for o in c.children if o.dep_ == "pobj"]
+    return objs[0] if objs else None
 
 
 def _title_case(inner: str) -> bool:

@@ -193,7 +193,8 @@ class Sources(Dimension):
             for a in items:
                 actor_types = {act.id: act.type for act in a.actors}
                 for q in a.quotes:
-                    if q.kind in ("scare", "title") or q.speaker is None:
+                    # whom the outlet quotes: a stance attributed to a party is not a quote
+                    if q.kind in ("scare", "title", "stance") or q.speaker is None:
                         continue
                     n += 1
                     sp = q.speaker

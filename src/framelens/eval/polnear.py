@@ -12,7 +12,9 @@ Each brat ``E`` relation is one attribution: Content, Cue and (unless it is an
 stripped of outer spaces and punctuation, opens and closes with a quotation mark (all
 pieces of a discontinuous content joined); ``mixed`` when it holds a double quotation mark
 anywhere else; ``indirect`` otherwise. A predicted attribution has the kind the analyzer
-gave it (``scare`` and ``title`` records are not attributions and are not scored).
+gave it (``scare`` and ``title`` records are not attributions and are not scored; a
+``stance`` — a position or act attributed to a source — scores as ``indirect``: PolNeAR
+classifies its gold by quotation marks alone, and a stance has none).
 
 **Predicted attributions.** Records that share a cue span form one attribution (an
 interrupted quote, a parenthetical cue); a direct or mixed quote with no cue that continues
@@ -199,7 +201,10 @@ def predicted(analysis: Analysis) -> list[Attribution]:
     text = analysis.article.text
     groups: list[list[Quote]] = []
     by_cue: dict[tuple[int, int], list[Quote]] = {}
-    quotes = sorted((q for q in analysis.quotes if q.kind in KINDS), key=lambda q: q.content.start)
+    quotes = sorted(
+        (q for q in analysis.quotes if q.kind in KINDS or q.kind == "stance"),
+        key=lambda q: q.content.start,
+    )
     for q in quotes:
         if q.cue is not None:
             key = (q.cue.start, q.cue.end)
@@ -229,7 +234,7 @@ def predicted(analysis: Analysis) -> list[Attribution]:
                 content=tuple((q.content.start, q.content.end) for q in g),
                 source=_source(text, first) if first.cue is not None else (),
                 cue=((first.cue.start, first.cue.end),) if first.cue else (),
-                kind=first.kind,
+                kind="indirect" if first.kind == "stance" else first.kind,
             )
         )
     return out

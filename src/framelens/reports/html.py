@@ -99,7 +99,7 @@ def _layers(
                     q.content.start,
                     q.content.end,
                     f"q q-{q.kind} {colour}",
-                    f"{q.kind} quote — {who}",
+                    f"stance of {who}" if q.kind == "stance" else f"{q.kind} quote — {who}",
                     {"data-quote": str(qi)},
                 )
             )

@@ -142,10 +142,11 @@ def actor_names(analysis: Analysis) -> dict[str, str]:
 
 def counts(analysis: Analysis) -> dict[str, int]:
     """How many findings of each kind."""
-    quotes = [q for q in analysis.quotes if q.kind not in ("scare", "title")]
+    quotes = [q for q in analysis.quotes if q.kind not in ("scare", "title", "stance")]
     return {
         "actors": len(analysis.actors),
         "quotes": len(quotes),
+        "stances": sum(1 for q in analysis.quotes if q.kind == "stance"),
         "scare quotes": sum(1 for q in analysis.quotes if q.kind == "scare"),
         "relations": len(analysis.relations),
         "techniques": len(analysis.techniques),

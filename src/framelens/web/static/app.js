@@ -175,7 +175,9 @@
       var d = span.dataset;
       if (d.quote !== undefined) {
         var q = a.quotes[+d.quote];
-        var s = section(panel, q.kind === "scare" ? "Scare quote" : "Quote (" + q.kind + ")");
+        var title = q.kind === "scare" ? "Scare quote"
+          : q.kind === "stance" ? "Stance attributed to a source" : "Quote (" + q.kind + ")";
+        var s = section(panel, title);
         s.dataset.kind = "quote";
         line(s, "text", q.content.text);
         if (q.speaker) {
@@ -186,7 +188,7 @@
         } else if (q.kind !== "scare" && q.kind !== "title") {
           line(s, "speaker", "none found");
         }
-        if (q.cue) line(s, "reporting verb", q.cue.text);
+        if (q.cue) line(s, q.kind === "stance" ? "verb" : "reporting verb", q.cue.text);
       }
       if (d.claim !== undefined) {
         var c = a.claims[+d.claim];
