@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,8 @@ def article(i: int, outlet: str | None = None) -> dict[str, Any]:
         f'"{quote}," said {q}, a spokesman for {org}. '
         f"Critics called the proposal number {i} a disaster for farmers, while supporters "
         f"praised the careful work of the engineers. The council meets again next month "
-        f"to vote on a budget of {i * 3 + 7} million dollars for the district."
+        f"to vote on a budget of {i * 3 + 7} million dollars for the district. "
+        f"{p} backed the dredging contract for the district in March."
     )
     return {
         "text": text,
@@ -216,6 +218,14 @@ def test_stats_answers_each_question(mixed: Any) -> None:
     assert "per_1000_words" in cols and rows
     cols, rows = answers["sources"]
     assert cols[:3] == ["speaker", "type", "quotes"] and rows and rows[0][2] >= 2
+    # a stance the writer attributes to a source ("X backed the dredging contract") is no
+    # quote
+    quotes = _table(out, "quotes").to_pylist()
+    assert any(q["kind"] == "stance" for q in quotes)
+    quoted = Counter(q["speaker"] for q in quotes if q["speaker"] and q["kind"] != "stance")
+    assert {r[0]: r[2] for r in rows} == {
+        s: n for s, n in quoted.items() if s in {r[0] for r in rows}
+    }
     cols, rows = answers["reuse"]
     shared = [r for r in rows if SHARED_QUOTE.lower() in r[0]]
     assert shared and shared[0][1] >= 3  # told by three outlets

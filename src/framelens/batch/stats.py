@@ -52,7 +52,7 @@ QUESTIONS: dict[str, tuple[str, str]] = {
         SELECT q.speaker, mode(q.source_type) AS type, count(*) AS quotes,
                count(DISTINCT q.article_id) AS articles,
                count(DISTINCT coalesce(q.outlet, '?')) AS outlets
-        FROM {quotes} q WHERE q.speaker IS NOT NULL
+        FROM {quotes} q WHERE q.speaker IS NOT NULL AND q.kind <> 'stance'
         GROUP BY q.speaker ORDER BY quotes DESC, q.speaker LIMIT 50
         """,
     ),
@@ -62,7 +62,7 @@ QUESTIONS: dict[str, tuple[str, str]] = {
         SELECT lower(trim(q.content)) AS quote, count(DISTINCT coalesce(q.outlet, '?'))
                AS outlets, count(*) AS uses, string_agg(DISTINCT coalesce(q.outlet, '?'),
                ', ' ORDER BY coalesce(q.outlet, '?')) AS outlet_names
-        FROM {quotes} q WHERE length(q.content) >= 20
+        FROM {quotes} q WHERE length(q.content) >= 20 AND q.kind <> 'stance'
         GROUP BY 1 HAVING count(DISTINCT coalesce(q.outlet, '?')) > 1
         ORDER BY outlets DESC, uses DESC, quote LIMIT 50
         """,
