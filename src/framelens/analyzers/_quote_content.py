@@ -276,6 +276,8 @@ class ReportedContent:
             if child.dep_ not in ("prep", "prt") or pair not in self.lex.prep_object:
                 continue
             objs = [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
+            if objs and objs[0].ent_type_ in ("DATE", "TIME"):
+                continue  # "called Lena Ostrova on Monday evening": when, not whom
             if not objs or objs[0].pos_ == "PRON":
                 return []
             start, end = subtree_span(objs[0])
