@@ -111,7 +111,7 @@ from ._quote_acts import (
     ActModel,
     ActorTypes,
     Candidate,
-    candidate,
+    content_of,
     features,
     lexicon_class,
     load_model,
@@ -678,10 +678,10 @@ class _Finder:
                 continue
             if self.quoted.holds_point(tok.idx) or direct.holds_point(tok.idx):
                 continue
-            base = candidate(tok)
-            if base is None:
+            content = content_of(tok)  # (the subject is the resolver's, below)
+            if content is None:
                 continue
-            start, end = self._clip(base.content, self.idx.para(tok.idx))
+            start, end = self._clip(content, self.idx.para(tok.idx))
             if end <= start or (listed and word_count(self.text[start:end]) < 2):
                 continue
             cand = Candidate(tok, (start, end), _agent(tok) or self._speaker_token(tok))
