@@ -62,13 +62,13 @@ def candidates(folder: Path, split: str) -> list[tuple[list[str], int]]:
     lex = QuotesAnalyzer(settings).lex
     docs = polnear.read_split(folder, split)
     rows = []
-    parses = pipe.nlp.pipe([d.text for d in docs], batch_size=16)
-    for gold, doc in zip(docs, parses, strict=True):
-        article = Article(text=gold.text, source=gold.name, lang="en")
-        ctx = Context(
-            article=article, doc=doc, analysis=Analysis(article=article), settings=settings
-        )
-        pipe._run(ctx)
+    articles = [Article(text=d.text, source=d.name, lang="en") for d in docs]
+    parses = list(pipe.nlp.pipe([d.text for d in docs], batch_size=16))
+    analyses = pipe.analyze_parsed(articles, parses)
+    for gold, article, doc, analysis in zip(docs, articles, parses, analyses, strict=True):
+        if not isinstance(analysis, Analysis):
+            raise SystemExit(f"{gold.name}: {analysis.message}")
+        ctx = Context(article=article, doc=doc, analysis=analysis, settings=settings)
         finder = _Finder(DocIndex(doc, gold.text), lex, actors=ctx.analysis.actors)
         finder.find(article_quotes(ctx))
         cues = gold_cue_chars(gold)

@@ -159,17 +159,19 @@ def test_the_model_reads_what_it_was_trained_on() -> None:
 
 
 def test_the_features_hold_no_name() -> None:
-    from framelens.analyzers._quote_acts import candidate, features
-    from framelens.analyzers._quote_syntax import load_lexicon
+    from framelens.analyzers._quote_acts import Candidate, content_of, features
+    from framelens.analyzers._quote_syntax import subject_of
     from framelens.nlp import load_nlp
 
     doc = load_nlp()(
         "Senator Maria Ostrow backed Governor Tomas Halvik against the Harbour Workers Union."
     )
     (verb,) = [t for t in doc if t.lower_ == "backed"]
-    cand = candidate(verb)
-    assert cand is not None and cand.subject is not None and cand.subject.text == "Ostrow"
-    feats = features(cand, load_lexicon(""), lambda tok: "", in_report=False, under_cue=False)
+    content = content_of(verb)
+    assert content is not None
+    cand = Candidate(verb, content, subject_of(verb))
+    assert cand.subject is not None and cand.subject.text == "Ostrow"
+    feats = features(cand, lambda tok: "", in_report=False, under_cue=False)
     assert "lemma=back" in feats
     named = [f for f in feats if any(n in f.lower() for n in ("ostrow", "halvik", "harbour"))]
     assert not named, named

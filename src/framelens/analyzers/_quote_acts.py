@@ -44,7 +44,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ModelError
-from ._quote_syntax import Lexicon, cue_lemma, subject_of
+from ._quote_syntax import Lexicon, cue_lemma
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -66,6 +66,8 @@ class Candidate:
     verb: Token
     content: tuple[int, int]
     subject: Token | None
+    #: the cue lexicon's list that holds the verb's lemma (``lexicon_class``)
+    listed: str = ""
 
 
 def content_of(verb: Token) -> tuple[int, int] | None:
@@ -124,7 +126,6 @@ def word(tok: Token, actor_type: Callable[[Token], str]) -> str:
 
 def features(
     cand: Candidate,
-    lex: Lexicon,
     actor_type: Callable[[Token], str],
     *,
     in_report: bool,
@@ -148,7 +149,7 @@ def features(
         out.append(f"content_first={first[0].lower_ if first[0].is_stop else first[0].pos_}")
     if dep in _HEAD_DEPS and verb.head.i != verb.i:
         out.append(f"head={word(verb.head, actor_type)}")
-    out.append(f"lex={lexicon_class(cue_lemma(verb), lex) or 'none'}")
+    out.append(f"lex={cand.listed or 'none'}")
     if "neg" in kids:
         out.append("neg")
     if "auxpass" in kids:
@@ -212,13 +213,3 @@ class ActorTypes:
         if k >= 0 and self.spans[k][1] > tok.idx:
             return self.spans[k][2]
         return ""
-
-
-def candidate(verb: Token) -> Candidate | None:
-    """``verb`` as a candidate, or None when it is no verb or attributes nothing."""
-    if verb.pos_ != "VERB":
-        return None
-    content = content_of(verb)
-    if content is None:
-        return None
-    return Candidate(verb, content, subject_of(verb))

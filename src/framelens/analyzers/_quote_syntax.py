@@ -280,6 +280,15 @@ ISSUE_VERBS = {
 }  # fmt: skip
 
 
+def agent_of(verb: Token) -> Token | None:
+    """The object of the verb's first "by" agent ("is supported by far fewer papers")."""
+    for child in verb.children:
+        if child.dep_ == "agent":
+            objs = [c for c in child.children if c.dep_ == "pobj"]
+            return objs[0] if objs else None
+    return None
+
+
 def subject_of(verb: Token, depth: int = 0) -> Token | None:
     """Who does the saying: the verb's subject, through conj/advcl/xcomp chains."""
     # "The medical charity Karsa Medical Relief said": two subjects; the one next to the
@@ -291,10 +300,8 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
     for child in verb.children:
         if child.dep_ == "nsubjpass":
             return None if child.lower_ in ("it", "there") else child
-    for child in verb.children:
-        if child.dep_ == "agent":
-            objs = [c for c in child.children if c.dep_ == "pobj"]
-            return objs[0] if objs else None
+    if any(c.dep_ == "agent" for c in verb.children):
+        return agent_of(verb)
     outer = continued_report(verb)
     if outer is not None:
         return subject_of(outer, depth + 1) if depth < 3 else None

@@ -123,6 +123,7 @@ from ._quote_syntax import (
     DocIndex,
     Found,
     Lexicon,
+    agent_of,
     core_span,
     cue_lemma,
     cue_span,
@@ -684,10 +685,11 @@ class _Finder:
             start, end = self._clip(content, self.idx.para(tok.idx))
             if end <= start or (listed and word_count(self.text[start:end]) < 2):
                 continue
-            cand = Candidate(tok, (start, end), _agent(tok) or self._speaker_token(tok))
+            passive = any(c.dep_ == "auxpass" for c in tok.children)
+            subject = (agent_of(tok) if passive else None) or self._speaker_token(tok)
+            cand = Candidate(tok, (start, end), subject, listed)
             sparse = features(
                 cand,
-                self.lex,
                 actor_type,
                 in_report=reports.holds_point(tok.idx),
                 under_cue=tok.head.i in self.used_cues,
@@ -700,8 +702,7 @@ class _Finder:
             p = model.score(sparse)
             if p < model.threshold:
                 continue
-            listed = lexicon_class(cue_lemma(cand.verb), self.lex)
-            kind: QuoteKind = "indirect" if listed else "stance"
+            kind: QuoteKind = "indirect" if cand.listed else "stance"
             cue = cue_span(cand.verb)
             span = (min(cand.content[0], cue[0]), max(cand.content[1], cue[1]))
             self.found.append(Found(kind, span, cand.content, cue, cand.subject, confidence=p))
@@ -784,14 +785,6 @@ class _Finder:
             if tok.pos_ not in ("DET", "ADJ", "PRON", "PROPN", "NOUN", "PART", "PUNCT"):
                 break
         return _title_case(inner)
-
-
-def _agent(verb: Token) -> Token | None:
-    """The "by" object of a passive verb: "is supported by far fewer papers"."""
-    if not any(c.dep_ == "auxpass" for c in verb.children):
-        return None
-    objs = [o for c in verb.children if c.dep_ == "agent" for o in c.children if o.dep_ == "pobj"]
-    return objs[0] if objs else None
 
 
 def _title_case(inner: str) -> bool:
