@@ -19,10 +19,12 @@ def torch_mod() -> Any:
 
 
 def cache_dir(task: str) -> Path:
-    """The default feature cache of ``task``'s training script: one per encoder, so that
-    features of one encoder never train the heads of another."""
+    """The default feature cache of ``task``'s training script: one per encoder file, so
+    that features of one encoder never train the heads of another (the id holds a digest
+    of the file: a re-exported ``tuned`` encoder gets a cache of its own)."""
     from framelens import load_settings
+    from framelens.nlp.embedder import embedder_id
 
-    spec = load_settings().encoder_spec
+    spec = embedder_id(load_settings().encoder_spec)
     tag = "".join(c if c.isalnum() or c in "-_." else "_" for c in spec)[-60:]
     return Path(f"/tmp/framelens-{task}-{tag}")

@@ -226,7 +226,12 @@ def forward(enc: Any, ids: list[list[int]]) -> tuple[Any, Any]:
 
 
 def task_loss(
-    enc: Any, heads: Heads, batch: list[Ex], task: str, teacher: dict[tuple[int, ...], Any]
+    enc: Any,
+    heads: Heads,
+    batch: list[Ex],
+    task: str,
+    teacher: dict[tuple[int, ...], Any],
+    si_weight: float = 1.0,
 ) -> tuple[Any, Any]:
     """(task loss, distillation loss) of one batch of one task."""
     ids = [e.ids for e in batch] + ([e.pair for e in batch] if task == "nli" else [])
@@ -245,7 +250,12 @@ def task_loss(
     if task == "techniques":
         tags = pad([e.tags for e in batch], -1)[:, : h.shape[1]]
         losses.append(
-            F.cross_entropy(heads.si(h).reshape(-1, 2), tags.reshape(-1), ignore_index=-1)
+            F.cross_entropy(
+                heads.si(h).reshape(-1, 2),
+                tags.reshape(-1),
+                weight=torch.tensor([1.0, si_weight]),
+                ignore_index=-1,
+            )
         )
     rows, ys = [], []
     for i, e in enumerate(batch):
@@ -374,6 +384,12 @@ def main() -> None:
     ap.add_argument("--lr", type=float, default=4e-5)
     ap.add_argument("--head-lr", type=float, default=1e-3)
     ap.add_argument("--distil", type=float, default=1.0, help="weight of the distillation loss")
+    ap.add_argument(
+        "--si-weight",
+        type=float,
+        default=1.0,
+        help="weight of the in-a-span class in the SI tagging loss (about 1 wordpiece in 8 is)",
+    )
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--tiny", action="store_true", help="64 examples per task (a smoke test)")
     args = ap.parse_args()
@@ -439,7 +455,7 @@ def main() -> None:
         if not queues[task]:
             queues[task] = batches(data["train"][task], args.batch, rng)
         batch = queues[task].pop()
-        loss, distil = task_loss(enc, heads, batch, task, teacher)
+        loss, distil = task_loss(enc, heads, batch, task, teacher, args.si_weight)
         (loss + args.distil * distil).backward()
         torch.nn.utils.clip_grad_norm_(enc.parameters(), 1.0)
         opt.step()

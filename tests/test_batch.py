@@ -226,6 +226,10 @@ def test_stats_answers_each_question(mixed: Any) -> None:
     assert {r[0]: r[2] for r in rows} == {
         s: n for s, n in quoted.items() if s in {r[0] for r in rows}
     }
+    # a source's type is the one the articles state; "unknown" (an article that did not
+    # introduce them) does not outvote it
+    stated = {q["speaker"] for q in quotes if q["source_type"] == "official"}
+    assert stated and all(r[1] == "official" for r in rows if r[0] in stated)
     cols, rows = answers["reuse"]
     shared = [r for r in rows if SHARED_QUOTE.lower() in r[0]]
     assert shared and shared[0][1] >= 3  # told by three outlets

@@ -49,7 +49,10 @@ QUESTIONS: dict[str, tuple[str, str]] = {
     "sources": (
         "the most-quoted sources and their types",
         """
-        SELECT q.speaker, mode(q.source_type) AS type, count(*) AS quotes,
+        SELECT q.speaker,
+               coalesce(mode(q.source_type) FILTER (WHERE q.source_type <> 'unknown'),
+                        'unknown') AS type,
+               count(*) AS quotes,
                count(DISTINCT q.article_id) AS articles,
                count(DISTINCT coalesce(q.outlet, '?')) AS outlets
         FROM {quotes} q WHERE q.speaker IS NOT NULL AND q.kind <> 'stance'

@@ -68,13 +68,14 @@ def _cache_path(settings: Any, versions: dict[str, str], n: int) -> Path:
 
 @functools.cache
 def _code_fingerprint() -> str:
-    """A hash of the package's Python files, word lists and model configurations (not the
-    evaluation code's: it reads analyses, it does not make them)."""
+    """A hash of the package's Python files, word lists, model configurations and encoder
+    files (not the evaluation code's: it reads analyses, it does not make them)."""
     root = Path(__file__).resolve().parent.parent
     h = hashlib.sha256()
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root)
-        if path.suffix in (".py", ".toml", ".json") and path.is_file() and rel.parts[0] != "eval":
+        kept = path.suffix in (".py", ".toml", ".json", ".onnx")
+        if kept and path.is_file() and rel.parts[0] != "eval":
             h.update(str(rel).encode())
             h.update(path.read_bytes())
     return h.hexdigest()

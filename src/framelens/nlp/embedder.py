@@ -352,7 +352,6 @@ class CachedEmbedder:
 
 
 @functools.lru_cache(maxsize=8)
-@functools.lru_cache(maxsize=8)
 def _digest(path: str, size: int, mtime_ns: int) -> str:
     """SHA-256 prefix of a model file, read once per (path, size, modification time): the
     evidence index asks for its embedder's id on every search and every added document."""
