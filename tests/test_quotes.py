@@ -164,6 +164,24 @@ def test_colon_introduction_in_the_paragraph_before(run: Run) -> None:
     assert q.speaker is not None and q.speaker.name == "Amal Rezaei"
 
 
+@pytest.mark.parametrize(
+    "intro",
+    [
+        "The mood at the rally for Mr. Brandt was set down in detail:",
+        "The anger of the strikers at the plant of Mr. Salk was plain:",
+    ],
+)
+def test_a_quote_with_its_own_cue_is_not_the_colon_introductions(run: Run, intro: str) -> None:
+    # The paragraph before ends in a colon, but the quote names its own speaker.
+    a = run(
+        f"Nadia Kord, a retired teacher, came early.\n\n{intro}\n\n"
+        '"We have waited far too long for this day," she said, waving a flag.'
+    )
+    q = _quote(a, "waited far too long")
+    assert q.cue is not None and q.cue.text == "said"
+    assert q.speaker is not None and q.speaker.name == "Nadia Kord"
+
+
 def test_colon_introduction_without_marks_is_indirect(run: Run) -> None:
     a = run("The economist Paul Brandt writes: the currency will not survive the winter.")
     q = _quote(a, "currency will not survive")

@@ -354,8 +354,13 @@ class _Finder:
             adjacent = (
                 cue is not None and not self.text[cue.idx + len(cue.text) : region.start].strip()
             )
-            if cue is None or (
-                last_char(self.text, region.start) not in (":", ",") and not adjacent
+            # 'X is recorded in detail:' closing the paragraph before introduces the
+            # quotes after it, unless a quote carries its own cue ('"...," she said')
+            crossed = boundary < self.idx.para(region.start)[0]
+            if (
+                cue is None
+                or crossed
+                or (last_char(self.text, region.start) not in (":", ",") and not adjacent)
             ):
                 post = self._post_cue(region, next_start)
                 if post is not None:
