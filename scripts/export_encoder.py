@@ -132,8 +132,9 @@ def check(src: str, out: Path, n: int, data: Path) -> dict[str, float]:
 
 
 def agreement(work: Path, out: Path) -> dict[str, dict[str, float]]:
-    """The trainer's own task heads (``work/ckpt.pt``) on its dev data, reading the fp32
-    torch encoder and then the int8 file: how far quantisation moves each dev metric."""
+    """The trainer's own task heads (those of the selected step, ``work/best/heads.pt``;
+    from runs before it kept them, the last checkpoint's) on its dev data, reading the
+    fp32 torch encoder and then the int8 file: how far quantisation moves each metric."""
     import types
 
     import onnxruntime as ort
@@ -146,9 +147,12 @@ def agreement(work: Path, out: Path) -> dict[str, dict[str, float]]:
     # The trainer pickled its examples as __main__.Ex (it ran as a script).
     __main__.Ex = te.Ex  # type: ignore[attr-defined]
     data, _ = torch.load(work / "data.pt", weights_only=False)
-    saved = torch.load(work / "ckpt.pt", weights_only=False)
     heads = te.Heads()
-    heads.load_state_dict(saved["heads"])
+    best_heads = work / "best" / "heads.pt"
+    if best_heads.is_file():
+        heads.load_state_dict(torch.load(best_heads, weights_only=False))
+    else:
+        heads.load_state_dict(torch.load(work / "ckpt.pt", weights_only=False)["heads"])
     fp32 = AutoModel.from_pretrained(work / "best").eval()
     session = ort.InferenceSession(str(out), providers=["CPUExecutionProvider"])
 

@@ -480,6 +480,8 @@ def main() -> None:
             if mean > state["best"]:
                 state["best"] = mean
                 enc.save_pretrained(args.work / "best")
+                # the probes of this step, for export_encoder.py --agree (ckpt.pt moves on)
+                save_atomic(heads.state_dict(), args.work / "best" / "heads.pt")
                 (args.work / "best" / "selected.json").write_text(
                     json.dumps({"step": step, "mean": mean, **scores}) + "\n", encoding="utf-8"
                 )
