@@ -103,7 +103,7 @@ def test_a_stance_record_is_well_formed(run: Run) -> None:
     assert q.span.start <= q.cue.start and q.content.end <= q.span.end
     assert 0.0 < q.confidence <= 1.0 and q.confidence >= load_model().threshold
     assert q.speaker is not None and q.speaker.name == "Maria Ostrow"
-    assert q.analyzer == "quotes.v7"
+    assert q.analyzer == "quotes.v8"
 
 
 def test_a_pronoun_source_resolves_like_a_report(run: Run) -> None:
@@ -141,6 +141,18 @@ def test_a_verb_the_rules_took_is_not_read_again(run: Run) -> None:
 )
 def test_what_the_rules_turn_down_stays_turned_down(run: Run, text: str) -> None:
     assert not [q.kind for q in run(text).quotes]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Consider the view of Andrei Morel, an analyst who advises the port authority.",
+        "Look at the figures the ministry published on the closures in May.",
+    ],
+)
+def test_the_writer_addressing_the_reader_is_nobody_s_position(run: Run, text: str) -> None:
+    """An imperative opening the sentence has no source: it reports nothing."""
+    assert not [(q.kind, q.cue and q.cue.text) for q in run(text).quotes]
 
 
 def test_the_setting_turns_the_pass_off() -> None:

@@ -61,6 +61,34 @@ def test_marks_continue_over_paragraphs() -> None:
     assert text[region.inner_start : region.inner_end].endswith("be again,")
 
 
+def test_a_quotation_continues_only_with_a_mark_of_its_own_kind() -> None:
+    # A block quotation of another outlet's report in straight marks, its paragraphs'
+    # own quotations in curly ones: a straight mark left open is not continued by the
+    # curly quotation that opens the next paragraph.
+    text = (
+        'The reporter describes the scene:\n\n"Ines waited by the door for an hour.\n\n'
+        "“Nobody told us anything,” she said.\n"
+    )
+    regions = pair_quotes(text)
+    curly = next(r for r in regions if text[r.start] == "“")
+    assert text[curly.inner_start : curly.inner_end] == "Nobody told us anything,"
+    assert all(r.paragraphs == 1 for r in regions)
+    # the same quotation in one kind of mark throughout still runs over both paragraphs
+    same = text.replace("“", '"').replace("”", '"')
+    first = pair_quotes(same)[0]
+    assert first.paragraphs == 2 and same[first.start] == '"'
+
+
+def test_a_lone_mark_unlike_the_articles_others_is_a_slip() -> None:
+    text = (
+        "“The water is back,” the mayor said on Monday.\n"
+        '"The pumps were repaired overnight by two crews from the county.\n'
+        "“We will keep them running,” she added.\n"
+    )
+    inner = [text[r.inner_start : r.inner_end] for r in pair_quotes(text)]
+    assert inner == ["The water is back,", "We will keep them running,"]
+
+
 def test_stray_marks_do_not_swallow_the_article() -> None:
     text = (
         'The "rebels took the town on Monday. Then the "moderates" arrived. '
@@ -361,6 +389,39 @@ def test_pronoun_resolves_to_compatible_person(run: Run) -> None:
     assert q.speaker is not None and q.speaker.name == "Tomas Wren"
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # the subject of the sentence before is the usual antecedent; the given name says no
+        (
+            "Robert Haines introduced Margaret Olsen at the hearing on Friday. "
+            "She said the levy would fund two new clinics.",
+            "Margaret Olsen",
+        ),
+        (
+            "Margaret Olsen introduced Robert Haines at the hearing on Friday. "
+            "He said the levy would fund two new clinics.",
+            "Robert Haines",
+        ),
+        # a name the list does not know gives no evidence either way: "he" may be him
+        (
+            "Chidi Okafor introduced Margaret Olsen at the hearing on Friday. "
+            "He said the levy would fund two new clinics.",
+            "Chidi Okafor",
+        ),
+        # a name either gender carries (Kelly) leaves the subject where it was
+        (
+            "Kelly Brandt introduced Robert Haines at the hearing on Friday. "
+            "She said the levy would fund two new clinics.",
+            "Kelly Brandt",
+        ),
+    ],
+)
+def test_a_given_name_tells_he_from_she(run: Run, text: str, speaker: str) -> None:
+    q = _quote(run(text), "levy would fund")
+    assert q.speaker is not None and q.speaker.name == speaker
+
+
 def test_it_resolves_to_an_organisation(run: Run) -> None:
     a = run(
         "Tomas Wren met the Harbour Workers Union on Monday. "
@@ -601,3 +662,33 @@ def test_descriptions_come_from_the_writer_not_from_quotes(run: Run) -> None:
     q = _quote(a, "siege was over")
     assert q.speaker is not None and q.speaker.name == "Marnia"
     assert not any("rebuilt" in d.text for d in q.speaker.descriptions), q.speaker.descriptions
+
+
+def test_a_sentence_never_runs_over_a_paragraph_break() -> None:
+    """The parser would join a headline to the lead ("Ruiz Says ... Halden -- Mayor Ana
+    Ruiz ... said" as one sentence, "Says" its root): a paragraph starts a sentence. A
+    line wrapped in mid-sentence (as a PDF reader gives it) does not."""
+    from framelens.nlp import load_nlp
+
+    text = (
+        "Ruiz Says Crossing Will Carry Twenty Thousand Cars\n\n"
+        "HALDEN -- Mayor Ana Ruiz, opening the new river crossing on Saturday, said it "
+        "would carry twenty thousand cars a day.\n“It is finished,” she said.\n"
+        "The council of the\ncounty voted on the crossing later that evening."
+    )
+    doc = load_nlp()(text)
+    starts = {s.start_char for s in doc.sents}
+    for line_start in (text.index("HALDEN"), text.index("“It is"), text.index("The council")):
+        assert line_start in starts
+    assert text.index("county") not in starts
+
+
+def test_a_lead_under_its_headline_keeps_its_speaker(run: Run) -> None:
+    a = run(
+        "Obama Says Harbour Museum Will Tell of 'Loss and Return'\n\n"
+        "HALDEN -- President Obama, dedicating the Harbour Museum on Saturday, said it would "
+        "tell a story ''of loss and return, of fear, but also of hope.''"
+    )
+    q = _quote(a, "of loss and return, of fear")
+    assert q.cue is not None and q.cue.text == "said"
+    assert q.speaker is not None and q.speaker.name == "Obama"

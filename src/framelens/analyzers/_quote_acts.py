@@ -143,22 +143,25 @@ def features(
         if c.dep_ in ("prep", "dative") and c.pos_ == "ADP":
             out += [f"prep={c.lower_}", f"lemma|prep={lemma}|{c.lower_}"]
         elif c.dep_ == "dobj":
-            out += [f"obj={word(c, actor_type)}", f"obj_pos={c.pos_}"]
+            obj = word(c, actor_type)
+            out += [f"obj={obj}", f"obj_pos={c.pos_}", f"lemma|obj={lemma}|{obj}"]
     first = verb.doc.char_span(cand.content[0], cand.content[1], alignment_mode="expand")
     if first is not None and len(first):
-        out.append(f"content_first={first[0].lower_ if first[0].is_stop else first[0].pos_}")
+        opener = first[0].lower_ if first[0].is_stop else first[0].pos_
+        out += [f"content_first={opener}", f"lemma|content_first={lemma}|{opener}"]
     if dep in _HEAD_DEPS and verb.head.i != verb.i:
         out.append(f"head={word(verb.head, actor_type)}")
     out.append(f"lex={cand.listed or 'none'}")
     if "neg" in kids:
-        out.append("neg")
+        out += ["neg", f"lemma|neg={lemma}"]
     if "auxpass" in kids:
-        out.append("passive")
+        out += ["passive", f"lemma|passive={lemma}"]
     if subj is None:
-        out.append("subj=none")
+        out += ["subj=none", f"lemma|subj=none={lemma}"]
     else:
         ent = subj.ent_type_ or "none"
         out += [f"subj_pos={subj.pos_}", f"subj_ent={ent}", f"lemma|subj_ent={lemma}|{ent}"]
+        out.append(f"lemma|subj_pos={lemma}|{subj.pos_}")
         if subj.pos_ == "PRON":
             out.append(f"subj_pron={subj.lower_}")
         elif subj.pos_ == "NOUN":

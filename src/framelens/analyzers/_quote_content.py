@@ -45,6 +45,19 @@ _NOT_LABELS = set(
 )
 
 
+def _as_put_it(tok: Token) -> bool:
+    """ "As Ruiz put it, ...", "..., as the memo puts it": the sentence is hers, in her
+    words or the writer's (not "she put it to a vote")."""
+    if tok.lemma_.lower() != "put" or tok.dep_ != "advcl":
+        return False
+    kids = {(c.dep_, c.lower_) for c in tok.children}
+    return (
+        ("mark", "as") in kids
+        and ("dobj", "it") in kids
+        and not any(c.dep_ == "prep" for c in tok.children)
+    )
+
+
 class ReportedContent:
     """The reported text of cue tokens in one parsed article."""
 
@@ -69,6 +82,8 @@ class ReportedContent:
             return self._nominal_content(tok)
         if is_cue(tok, lex.naming, lex) and (named := self._named_as(tok)):
             return named
+        if _as_put_it(tok):  # "As Ruiz put it, the city is ..."
+            return [self._rest_of_sentence(tok)]
         if not is_cue(tok, lex.clause_cues, lex):
             return self._prep_object_content(tok)
         lemma = cue_lemma(tok)
@@ -296,7 +311,12 @@ class ReportedContent:
         rest itself."""
         start, end = subtree_span(clause)
         mark = next((c for c in clause.lefts if c.dep_ == "mark" and c.lower_ == "that"), None)
-        if mark is not None and mark.i > clause.left_edge.i and clause.i > cue.i:
+        told = [c for c in cue.children if c.dep_ == "dobj" and cue.i < c.i < clause.i]
+        if clause.dep_ == "xcomp" and told:
+            # "urged supporters to monitor the polls": who is urged is part of the report,
+            # as in "told reporters to expect"
+            start = subtree_span(told[0])[0]
+        elif mark is not None and mark.i > clause.left_edge.i and clause.i > cue.i:
             # "said on Tuesday, citing preliminary figures, that 40 people had died": the
             # parser hangs the set-off phrase on the clause; the report starts at "that"
             start = mark.idx

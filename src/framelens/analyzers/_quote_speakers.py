@@ -870,6 +870,24 @@ class Resolver:
                 if g:
                     self.gender.setdefault(actor.id, g)
                     break
+        for actor in self.actors:  # then the given name, where the text said nothing
+            if actor.type == "person" and actor.id not in self.gender:
+                g = self._given_name_gender(actor.name)
+                if g:
+                    self.gender[actor.id] = g
+
+    def _given_name_gender(self, name: str) -> str | None:
+        """ "Melanie Ortiz" and "Melanie" are a she, "Warren" alone (a family name as well)
+        and "Kelly" (either) nobody; courtesy and other titles before the name are skipped."""
+        lex = self.lex
+        skip = lex.titles | lex.courtesy_titles
+        words = [w for w in name.split() if w.lower().rstrip(".") not in skip]
+        if not words:
+            return None
+        first = words[0].lower()
+        if len(words) == 1 and first in lex.surname_like:
+            return None
+        return lex.first_names.get(first)
 
     def _mention_head(self, span: tuple[int, int]) -> Token | None:
         return mention_head(self.idx, span)

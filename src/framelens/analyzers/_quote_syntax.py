@@ -10,7 +10,7 @@ import functools
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..model import QuoteKind
@@ -59,6 +59,10 @@ class Lexicon:
     prep_object: frozenset[tuple[str, str]] = frozenset()
     #: Nouns for public bodies that speak ("the defence ministry said ... It said").
     institutions: frozenset[str] = frozenset()
+    #: Given names that tell a gender ("melanie": "f"), and those of them that are also
+    #: common family names, which tell nothing alone ("Warren said").
+    first_names: dict[str, str] = field(default_factory=dict)
+    surname_like: frozenset[str] = frozenset()
 
     # Cached: the quotes analyzer asks for these unions at every token (a new set each
     # time cost 3 ms an article). The dataclass is frozen, so they never go stale.
@@ -73,9 +77,10 @@ class Lexicon:
 
 @functools.lru_cache(maxsize=4)
 def load_lexicon(user_file: str = "") -> Lexicon:
-    """The cue lexicon (``resources/lexicons/cue_verbs.toml``) with the honorifics and
-    gendered nouns pronoun resolution reads (``honorifics.toml``, ``role_nouns.toml``), read
-    once; ``user_file`` (the ``lexicons`` setting) adds words to any of them."""
+    """The cue lexicon (``resources/lexicons/cue_verbs.toml``) with the honorifics,
+    gendered nouns and given names pronoun resolution reads (``honorifics.toml``,
+    ``role_nouns.toml``, ``first_names.toml``), read once; ``user_file`` (the ``lexicons``
+    setting) adds words to any of them."""
 
     def words(name: str, key: str) -> frozenset[str]:
         return word_set(name, key, user_file)
@@ -109,6 +114,9 @@ def load_lexicon(user_file: str = "") -> Lexicon:
         titles_m=words("honorifics", "masculine"),
         titles_f=words("honorifics", "feminine"),
         gender_nouns={w: "f" for w in nouns_f} | {w: "m" for w in nouns_m},
+        first_names={w: "f" for w in word_list("first_names", "feminine", user_file)}
+        | {w: "m" for w in word_list("first_names", "masculine", user_file)},
+        surname_like=words("first_names", "surnames"),
         prep_object=frozenset(
             (v, p) for v, _, p in (x.partition(" ") for x in cues("prep_object"))
         ),

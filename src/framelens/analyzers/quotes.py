@@ -215,7 +215,11 @@ class QuotesAnalyzer(Analyzer):
     # transcripts read line by line; headline kickers, datelines, participles describing a
     # source and titles opening a sentence are not reports or speakers.
     # v7: the learned pass (positions and acts the writer attributes: kind "stance").
-    version = "7"
+    # v8: sentences start at paragraph breaks (the parse, ``nlp.paragraph_starts``); "as X
+    # put it, ..."; who is urged is part of the report; given names tell he from she; a
+    # dateline of a place alone ("HALDEN -- "); a quotation continues only with a mark of
+    # its own kind; the learned pass retrained (attribution.v2).
+    version = "8"
     needs = ("actors",)
     produces = ("quotes",)
     description = (
@@ -684,6 +688,8 @@ class _Finder:
                 continue
             if self.quoted.holds_point(tok.idx) or direct.holds_point(tok.idx):
                 continue
+            if _imperative(tok):  # "Consider the view of X": the writer to the reader
+                continue
             content = content_of(tok)  # (the subject is the resolver's, below)
             if content is None:
                 continue
@@ -811,6 +817,18 @@ def _who_inside(head: Token, ends: range) -> Token | None:
             ):
                 return tok
     return None
+
+
+def _imperative(verb: Token) -> bool:
+    """A verb in the imperative opening its sentence, with no subject ("Consider the view
+    of ...", "Look at the figures"): the writer addressing the reader, nobody's position."""
+    first = next((t for t in verb.sent if not (t.is_punct or t.is_space)), None)
+    return (
+        verb.tag_ == "VB"
+        and first is not None
+        and first.i == verb.i
+        and not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children)
+    )
 
 
 def _cover(piece: tuple[int, int], regions: list[Region]) -> tuple[int, int]:

@@ -13,8 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-#: A dateline with its closing dash: "SARVAN, Marnia, March 18 (Agency) - ".
-DATELINE = re.compile(r"[A-Z][A-Z .'\-]+,[^\n]{0,80}?\s[-—–]\s")
+#: A dateline with its closing dash: "SARVAN, Marnia, March 18 (Agency) - ", or a place
+#: alone in capitals and a long dash: "SARVAN -- ", "NEW HALDEN — " (not "US - China").
+DATELINE = re.compile(
+    r"[A-Z][A-Z .'\-]+,[^\n]{0,80}?\s(?:--|[-—–])\s"
+    r"|[A-Z]{3}[A-Z.'\-]*(?: [A-Z][A-Z.'\-]*){0,3} (?:--|[—–]) "
+)
 #: A dateline that names its agency: "MOSCOW, Dec 7 (TASS) -" (group 1: the agency).
 DATELINE_AGENCY = re.compile(
     r"[A-Z][A-Z .'\-]+,[^\n()]{0,60}?\(([A-Z][\w .&'\-]{0,40}?)\)\s*[-—–:]"

@@ -30,7 +30,15 @@ from typing import Any
 from ..errors import ConfigError, Errors
 
 #: The lexicon files this loader reads (``resources/lexicons/<name>.toml``).
-LEXICONS = ("calendar", "cue_verbs", "honorifics", "languages", "role_nouns", "stop_words")
+LEXICONS = (
+    "calendar",
+    "cue_verbs",
+    "first_names",
+    "honorifics",
+    "languages",
+    "role_nouns",
+    "stop_words",
+)
 
 WordLists = dict[str, tuple[str, ...]]
 

@@ -8,11 +8,14 @@
   it closes when it follows a non-space and precedes a space, the end or punctuation.
 - **Double quotes pair paragraph by paragraph** (a paragraph ends at a newline). A quote
   left open at the end of a paragraph continues into the next one when that paragraph
-  opens with a quote mark: the newspaper convention for a quotation of several
-  paragraphs. Otherwise the quote is *unclosed*: if it opened its paragraph (or followed
+  opens with a quote mark of the same kind (straight ``"``, typewriter ``''`` or
+  typographic ``“``): the newspaper convention for a quotation of several paragraphs. A
+  straight mark before a paragraph of curly quotes is a copy slip, not a continuation.
+  Otherwise the quote is *unclosed*: if it opened its paragraph (or followed
   an introduction ending in ``:`` or ``,``) it runs to the end of that paragraph, or of
   its sentence when the paragraph is long; any other unclosed mark is a stray and is
-  dropped. So a missing closing mark never swallows the rest of the article.
+  dropped, as is an unclosed mark of a kind no other mark of the article uses when its
+  other marks are of another kind. So a missing closing mark never swallows the rest of the article.
 - **Single quotes pair only outside double quotes** (headlines, British style), within one
   paragraph and 300 characters. Apostrophes are skipped: a mark between letters
   (``don’t``), before a digit (``’90s``) or in common elisions (``'em``, ``rock 'n' roll``).
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
@@ -148,6 +152,13 @@ def _pair_double(text: str, marks: list[Mark], paras: list[tuple[int, int]]) -> 
     regions: list[Region] = []
     pending: Mark | None = None
     n_paras, opened_paragraph = 1, False
+    kinds = Counter(_style(text, mark) for mark in marks)
+
+    def unclosed(mark: Mark, para: tuple[int, int], limit: int) -> Region | None:
+        if kinds[_style(text, mark)] == 1 and len(kinds) > 1:
+            return None  # "He left. \"She stayed. “Go,” he said": one mark unlike the rest
+        return _unclosed(text, mark, para, opened_paragraph, limit)
+
     for pi, para in enumerate(paras):
         todo = by_para[pi]
         if pending is not None:  # carried over: this paragraph opens with a continuation mark
@@ -163,12 +174,12 @@ def _pair_double(text: str, marks: list[Mark], paras: list[tuple[int, int]]) -> 
                 )
                 pending = None
             else:  # a second opening mark: the pending one was never closed
-                region = _unclosed(text, pending, para, opened_paragraph, mark.pos)
+                region = unclosed(pending, para, mark.pos)
                 regions += [region] if region else []
                 pending, n_paras = mark, 1
                 opened_paragraph = not text[para[0] : mark.pos].strip()
-        if pending is not None and not _continues(text, by_para, paras, pi):
-            region = _unclosed(text, pending, para, opened_paragraph, para[1])
+        if pending is not None and not _continues(text, by_para, paras, pi, pending):
+            region = unclosed(pending, para, para[1])
             if region is not None and n_paras > 1:
                 region = replace(region, paragraphs=n_paras)
             regions += [region] if region else []
@@ -176,12 +187,25 @@ def _pair_double(text: str, marks: list[Mark], paras: list[tuple[int, int]]) -> 
     return regions
 
 
-def _continues(text: str, by_para: list[list[Mark]], paras: list[tuple[int, int]], pi: int) -> bool:
-    """Whether the next paragraph opens with a double mark (a quote of several paragraphs)."""
+def _style(text: str, mark: Mark) -> str:
+    """A double mark's kind: straight, typewriter or typographic (one quotation, one kind)."""
+    glyph = text[mark.pos : mark.end]
+    return "straight" if glyph == '"' else "typewriter" if len(glyph) == 2 else "typographic"
+
+
+def _continues(
+    text: str, by_para: list[list[Mark]], paras: list[tuple[int, int]], pi: int, open_mark: Mark
+) -> bool:
+    """Whether the next paragraph opens with a double mark of ``open_mark``'s kind (a
+    quote of several paragraphs)."""
     if pi + 1 >= len(paras) or not by_para[pi + 1]:
         return False
     first = by_para[pi + 1][0]
-    return first.role != "close" and not text[paras[pi + 1][0] : first.pos].strip()
+    return (
+        first.role != "close"
+        and not text[paras[pi + 1][0] : first.pos].strip()
+        and _style(text, first) == _style(text, open_mark)
+    )
 
 
 def _pair_single(text: str, marks: list[Mark], paras: list[tuple[int, int]]) -> list[Region]:
