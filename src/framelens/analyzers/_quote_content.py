@@ -52,9 +52,7 @@ def _as_put_it(tok: Token) -> bool:
         return False
     kids = {(c.dep_, c.lower_) for c in tok.children}
     return (
-        ("mark", "as") in kids
-        and ("dobj", "it") in kids
-        and not any(c.dep_ == "prep" for c in tok.children)
+        ("mark", "as") in kids and ("dobj", "it") in kids and not any(d == "prep" for d, _ in kids)
     )
 
 

@@ -870,17 +870,17 @@ class Resolver:
                 if g:
                     self.gender.setdefault(actor.id, g)
                     break
+        skip = lex.titles | lex.courtesy_titles
         for actor in self.actors:  # then the given name, where the text said nothing
             if actor.type == "person" and actor.id not in self.gender:
-                g = self._given_name_gender(actor.name)
+                g = self._given_name_gender(actor.name, skip)
                 if g:
                     self.gender[actor.id] = g
 
-    def _given_name_gender(self, name: str) -> str | None:
+    def _given_name_gender(self, name: str, skip: frozenset[str]) -> str | None:
         """ "Melanie Ortiz" and "Melanie" are a she, "Warren" alone (a family name as well)
-        and "Kelly" (either) nobody; courtesy and other titles before the name are skipped."""
+        and "Kelly" (either) nobody; titles before the name (``skip``) are passed over."""
         lex = self.lex
-        skip = lex.titles | lex.courtesy_titles
         words = [w for w in name.split() if w.lower().rstrip(".") not in skip]
         if not words:
             return None

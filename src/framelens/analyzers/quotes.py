@@ -822,13 +822,10 @@ def _who_inside(head: Token, ends: range) -> Token | None:
 def _imperative(verb: Token) -> bool:
     """A verb in the imperative opening its sentence, with no subject ("Consider the view
     of ...", "Look at the figures"): the writer addressing the reader, nobody's position."""
+    if verb.tag_ != "VB" or any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children):
+        return False
     first = next((t for t in verb.sent if not (t.is_punct or t.is_space)), None)
-    return (
-        verb.tag_ == "VB"
-        and first is not None
-        and first.i == verb.i
-        and not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children)
-    )
+    return first is not None and first.i == verb.i
 
 
 def _cover(piece: tuple[int, int], regions: list[Region]) -> tuple[int, int]:

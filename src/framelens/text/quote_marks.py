@@ -153,11 +153,13 @@ def _pair_double(text: str, marks: list[Mark], paras: list[tuple[int, int]]) -> 
     pending: Mark | None = None
     n_paras, opened_paragraph = 1, False
     kinds = Counter(_style(text, mark) for mark in marks)
+    # "He left. \"She stayed. “Go,” he said": a mark unlike all the others is a slip
+    slips = {k for k, n in kinds.items() if n == 1} if len(kinds) > 1 else set()
 
-    def unclosed(mark: Mark, para: tuple[int, int], limit: int) -> Region | None:
-        if kinds[_style(text, mark)] == 1 and len(kinds) > 1:
-            return None  # "He left. \"She stayed. “Go,” he said": one mark unlike the rest
-        return _unclosed(text, mark, para, opened_paragraph, limit)
+    def unclosed(mark: Mark, para: tuple[int, int], opened: bool, limit: int) -> Region | None:
+        if _style(text, mark) in slips:
+            return None
+        return _unclosed(text, mark, para, opened, limit)
 
     for pi, para in enumerate(paras):
         todo = by_para[pi]
@@ -174,12 +176,12 @@ def _pair_double(text: str, marks: list[Mark], paras: list[tuple[int, int]]) -> 
                 )
                 pending = None
             else:  # a second opening mark: the pending one was never closed
-                region = unclosed(pending, para, mark.pos)
+                region = unclosed(pending, para, opened_paragraph, mark.pos)
                 regions += [region] if region else []
                 pending, n_paras = mark, 1
                 opened_paragraph = not text[para[0] : mark.pos].strip()
         if pending is not None and not _continues(text, by_para, paras, pi, pending):
-            region = unclosed(pending, para, para[1])
+            region = unclosed(pending, para, opened_paragraph, para[1])
             if region is not None and n_paras > 1:
                 region = replace(region, paragraphs=n_paras)
             regions += [region] if region else []
