@@ -351,6 +351,29 @@ def test_a_date_right_after_the_cue_is_when_it_was_said(run: Run) -> None:
     assert q.speaker is not None and q.speaker.name == "Marnia's defence ministry"
 
 
+def test_a_phrase_of_time_after_the_cue_does_not_hide_the_report(run: Run) -> None:
+    # the parser hangs "after the meeting" on the clause and calls the clause adverbial
+    a = run("Mayor Ines Halloran said after the meeting she would not sign the budget.")
+    q = quote_with(a, "would not sign the budget")
+    assert q.content.text == "she would not sign the budget"
+    assert q.speaker is not None and q.speaker.name == "Ines Halloran"
+    # a clause its own conjunction makes adverbial is when it was said, not what
+    b = run("Ana Ruiz said it again when she visited the plant.")
+    assert not [q for q in b.quotes if "visited the plant" in q.content.text]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Two months before the vote, do you know where the candidates stand on the port?",
+        "Let's say you think a degree from a state college will cost $160,000 in 18 years.",
+        "If you believe the council, the new ferry will pay for itself within a decade.",
+    ],
+)
+def test_the_reader_addressed_by_the_writer_is_not_a_source(run: Run, text: str) -> None:
+    assert not [q for q in run(text).quotes if q.kind != "scare"]
+
+
 def test_a_charge_against_a_pronoun_is_reported_and_a_bare_pronoun_is_not(run: Run) -> None:
     a = run("Opposition leader Ana Ruiz accused him of dragging the country into a war.")
     q = quote_with(a, "of dragging the country")

@@ -123,6 +123,35 @@ def test_said_in_an_interview_with(run: Run) -> None:
     assert sp.audience is not None and "BBC" in sp.audience.name
 
 
+@pytest.mark.parametrize(
+    ("text", "piece", "speaker", "audience"),
+    [
+        # a passive cue's subject is whom it was said to, or what was said: never who
+        # said it; the agent speaks where there is one
+        ("The union has been asked to return to talks on Monday.", "return to talks", None, None),
+        ("Dock workers in Tarmouth were warned that the cranes were unsafe.", "cranes", None, None),
+        (
+            "Residents were told by the water board to boil their water until Friday.",
+            "boil their water",
+            "the water board",
+            "Residents",
+        ),
+        (
+            "Farmers in the valley were warned by the agency that the dam could overflow.",
+            "the dam could overflow",
+            "the agency",
+            "Farmers in the valley",
+        ),
+    ],
+)
+def test_a_passive_cue_speaks_through_its_agent(
+    run: Run, text: str, piece: str, speaker: str | None, audience: str | None
+) -> None:
+    sp = quote_with(run(text), piece).speaker
+    assert (sp.name if sp else None) == speaker
+    assert (sp.audience.name if sp and sp.audience else None) == audience
+
+
 # ---- 4. places, neighbourhoods and dates never speak ----
 
 

@@ -167,6 +167,33 @@ def test_predicted_groups_by_cue_and_joins_quote_runs() -> None:
     assert att.cue == ((cue.start, cue.end),)
 
 
+def test_a_quotation_in_the_writers_sentence_joins_the_report_before_it() -> None:
+    text = 'Kell said the depot "will close in May" and still "owes the town its land."'
+    s = text.index
+    speaker = Speaker(name="Tomas Kell", span=Span.of(text, 0, 4))
+    cue = Span.of(text, s("said"), s("said") + 4)
+
+    def mixed(i: int, piece: str, cue_: Span | None, start: int) -> Quote:
+        end = s('"', s(piece)) + 1
+        return Quote(
+            id=f"q{i}",
+            kind="mixed",
+            span=Span.of(text, start, end),
+            content=Span.of(text, start if cue_ else s(piece), end if cue_ else end - 1),
+            cue=cue_,
+            speaker=speaker,
+        )
+
+    report = mixed(1, "will close", cue, s("the depot"))
+    later = mixed(2, "owes the town", None, s("owes"))
+    (att,) = predicted(Analysis(article=Article(text=text), quotes=[report, later]))
+    assert len(att.content) == 2 and att.cue == ((cue.start, cue.end),)
+    assert att.source == ((0, 4),)
+    # a direct quote with no cue joins only a direct attribution
+    lone = _direct(text, 3, s('"owes'), len(text) - 1, None, speaker)
+    assert len(predicted(Analysis(article=Article(text=text), quotes=[report, lone]))) == 2
+
+
 def test_a_quote_after_narrative_is_an_attribution_of_its_own() -> None:
     """PolNeAR joins the paragraphs of one quotation, not a speaker's quotes that narrative
     separates: the later one must not swallow the earlier one's match."""

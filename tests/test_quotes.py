@@ -307,10 +307,28 @@ def test_indirect_according_to(run: Run) -> None:
     assert q.speaker is not None and "Red Crescent" in q.speaker.name
 
 
-def test_indirect_parenthetical_cue(run: Run) -> None:
-    a = run("The army, the colonel said, was ready to leave the town.")
-    pieces = [q for q in a.quotes if q.cue is not None and q.cue.text == "said"]
-    assert {q.content.text for q in pieces} == {"The army", "was ready to leave the town"}
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        (
+            "The army, the colonel said, was ready to leave the town.",
+            {"The army", "was ready to leave the town"},
+        ),
+        # a verb sharing the subject is the same report, and so is a modal before it
+        (
+            "The levy, the minister said, would cut the deficit and fund two new clinics.",
+            {"The levy", "would cut the deficit and fund two new clinics"},
+        ),
+        # a clause with its own subject joined after it is not
+        (
+            "The army, the colonel said, was ready, and the convoy would leave on Monday.",
+            {"The army", "was ready"},
+        ),
+    ],
+)
+def test_indirect_parenthetical_cue(run: Run, text: str, want: set[str]) -> None:
+    pieces = [q for q in run(text).quotes if q.cue is not None and q.cue.text == "said"]
+    assert {q.content.text for q in pieces} == want
 
 
 def test_negated_reporting_is_not_a_noun_clause_mistake(run: Run) -> None:

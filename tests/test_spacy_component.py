@@ -92,10 +92,13 @@ def test_a_users_own_pipeline_reuses_its_parse_and_finds_what_analyze_finds(
     for text, doc in zip(texts, docs, strict=True):
         got = doc._.framelens
         assert isinstance(got, Analysis)
-        # The host's parse was read, not a second one: the analysis names the host pipeline.
-        assert got.pipeline["nlp"] == "en_newsdesk-1.2.0"
+        # The host's parse was read, not a second one: the analysis names the host pipeline,
+        # and that it starts sentences at paragraph breaks as framelens' own does.
+        assert got.pipeline["nlp"] == "en_newsdesk-1.2.0+paragraphs"
         assert doc.user_data["newsdesk.headline_chars"] == text.index("\n")  # host ran too
         want = pipeline.analyze(text)
+        assert want.pipeline["nlp"] == model_id(load_nlp()) != got.pipeline["nlp"]
+        assert want.pipeline["nlp"].endswith("+paragraphs")
         assert got.article.text == want.article.text == text
         assert _findings(got) == _findings(want)
         assert {k: v for k, v in got.pipeline.items() if k != "nlp"} == {
@@ -127,7 +130,7 @@ def test_a_pipeline_assembled_from_en_core_web_sm_components(sm_name: str) -> No
     nlp.add_pipe("framelens", config={"analyzers": ["quotes"]})
     doc = nlp(FLOOD)
     analysis = doc._.framelens
-    assert analysis.pipeline == {"nlp": "en_pipeline-0.0.0", "actors": "6", "quotes": "8"}
+    assert analysis.pipeline == {"nlp": "en_pipeline-0.0.0", "actors": "6", "quotes": "9"}
     speakers = [q.speaker.name for q in analysis.quotes if q.speaker and q.kind == "direct"]
     assert "Ruth Okoro" in speakers and "Pavel Drum" in speakers
 

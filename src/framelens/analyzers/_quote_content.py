@@ -93,7 +93,7 @@ class ReportedContent:
             # the gerund that opens it, as the verb's xcomp.
             comps = [c for c in tok.children if c.dep_ == "xcomp" and c.tag_ == "VBG"]
         if not comps and lemma in lex.speech:
-            comps = self._misattached_that_clause(tok)
+            comps = self._misattached_that_clause(tok) or self._unmarked_advcl(tok)
         if not comps and lemma not in lex.intention:
             comps = self._clause_after_evidence(tok)
         if comps:
@@ -122,11 +122,19 @@ class ReportedContent:
         set_off = last_char(text, t_start) in (",", "—") and next_char(text, t_end) in (",", "—")
         short = len(words) <= PARENTHETICAL_MAX_TOKENS
         if h_start < t_start and t_end < h_end and set_off and short:  # "The army, he said, was"
-            # After the cue, only the clause's own words: not "..., as officials warned".
+            # After the cue, only the clause's own words: not "..., as officials warned",
+            # nor a clause of its own joined to it ("..., and the talks would resume"); a
+            # verb sharing the subject is the same report ('can "rock" and "stir the pot"').
+            shared = [
+                c
+                for c in head.rights
+                if c.dep_ == "conj" and not any(d.dep_ in SUBJECTS for d in c.children)
+            ]
             rest = [
                 subtree_span(c)
-                for c in head.rights
-                if c.i > tok.i and c.dep_ not in ("advcl", "parataxis", "conj", "cc", "punct")
+                for c in head.children
+                if c.i > tok.i
+                and (c.dep_ not in ("advcl", "parataxis", "conj", "cc", "punct") or c in shared)
             ]
             if head.i > tok.i:  # the verb itself follows the cue: "..., he said, was ready"
                 rest.append(span_of(head))
@@ -260,6 +268,24 @@ class ReportedContent:
         return []
 
     @staticmethod
+    def _unmarked_advcl(tok: Token) -> list[Token]:
+        """ "Trump said after the convention he would not accept ...": the parser hung the
+        phrase of time on the clause and made the clause adverbial. A clause after the
+        cue with a subject and a finite verb of its own, and no conjunction to make it
+        adverbial ("because", "if", "when"), is what was said."""
+        if any(c.dep_ == "dobj" for c in tok.children):
+            return []  # "said it again when she visited"
+        for child in tok.rights:
+            if child.dep_ != "advcl":
+                continue
+            deps = {c.dep_ for c in child.children}
+            finite = child.tag_ in ("VBD", "VBZ", "VBP") or "aux" in deps
+            conjunction = "mark" in deps or any(c.tag_ == "WRB" for c in child.lefts)
+            if "nsubj" in deps and finite and not conjunction and child.i > tok.i + 2:
+                return [child]
+        return []
+
+    @staticmethod
     def _describes(tok: Token) -> bool:
         """ "an institute focused on security" describes; "who called for a ban" reports
         (a common noun: a name the parser hung the lead's verb on still reports, "Ana Ruiz
@@ -318,13 +344,20 @@ class ReportedContent:
             # "said on Tuesday, citing preliminary figures, that 40 people had died": the
             # parser hangs the set-off phrase on the clause; the report starts at "that"
             start = mark.idx
+        elif clause.dep_ == "advcl" and (subj := _subject_child(clause)) is not None:
+            # "said after the convention he would ...": the clause starts at its subject
+            start = subtree_span(subj)[0]
         elif clause.i > cue.i and (first := next(clause.lefts, None)) is not None:
-            # "said on Sunday its forces had ...": a date right after the cue is when it
-            # was said, whatever the parser hung it on
+            # "said on Sunday its forces had ...", "said after the meeting she would ...": a
+            # date, or a phrase of when or where, right after the cue and before the
+            # clause's subject is when it was said, whatever the parser hung it on
             dated = first.ent_type_ in ("DATE", "TIME") or any(
                 o.dep_ == "pobj" and o.ent_type_ in ("DATE", "TIME") for o in first.children
             )
-            if first.dep_ in ("prep", "npadvmod") and dated and first.left_edge.i == cue.i + 1:
+            subj = _subject_child(clause)
+            when = first.lower_ in SAID_WHEN and subj is not None and subj.i > first.i
+            right_after = first.left_edge.i == cue.i + 1
+            if first.dep_ in ("prep", "npadvmod") and (dated or when) and right_after:
                 start = subtree_span(first)[1]
         for t in clause.subtree:
             # "said fathers would not be eligible, and when pressed, the mother replied":
@@ -384,3 +417,14 @@ class ReportedContent:
         before = trim(self.text, s_start, p_start)
         after = trim(self.text, p_end, s_end)
         return before if before[1] - before[0] >= after[1] - after[0] else after
+
+
+SUBJECTS = frozenset(("nsubj", "nsubjpass", "expl", "csubj"))
+
+#: Prepositions of a phrase that says when or where something was said ("said after the
+#: meeting she would ...").
+SAID_WHEN = frozenset(("after", "before", "during", "following", "at", "in", "on", "since"))
+
+
+def _subject_child(verb: Token) -> Token | None:
+    return next((c for c in verb.children if c.dep_ == "nsubj"), None)

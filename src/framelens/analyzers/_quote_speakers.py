@@ -298,11 +298,12 @@ class Resolver:
 
     def _audience(self, cue: Token, subject: Token) -> Mention | None:
         """Whom the speaker told: "she told Reuters", "said to the BBC", "said in an
-        interview with CNN"."""
+        interview with CNN", "residents were told by the utility"."""
         lemma = cue.lemma_.lower()
         if lemma in AUDIENCE_VERBS:
+            told = ("dobj", "dative", "iobj", "nsubjpass")
             for c in cue.children:
-                if c.dep_ in ("dobj", "dative", "iobj") and c.i != subject.i and c.pos_ != "PRON":
+                if c.dep_ in told and c.i != subject.i and c.pos_ != "PRON":
                     return self._mention(c)
         for prep in cue.children:
             if prep.dep_ != "prep":
@@ -342,8 +343,12 @@ class Resolver:
         if gap > 1:
             return None, []
         # A quotation inside the writer's own sentence continues only a direct quote of
-        # the same paragraph.
-        if item.kind == "mixed" and (gap or prev_item.kind != "direct"):
+        # the same paragraph, or the report whose cue is in its sentence ('Mills "got an
+        # immunity agreement," Jordan said, and still "got to sit in on the interview"').
+        sentence = self.idx.sent_no(item.content[0])
+        cue = prev_item.cue
+        said_here = cue is not None and self.idx.sent_no(cue[0]) == sentence
+        if item.kind == "mixed" and not said_here and (gap or prev_item.kind != "direct"):
             return None, []
         return prev.model_copy(deep=True), [c.model_copy(deep=True) for c in co]
 

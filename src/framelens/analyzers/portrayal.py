@@ -29,6 +29,7 @@ import numpy as np
 from ..context import Context
 from ..errors import ModelError
 from ..model import MentionSentiment, Sentiment, Span
+from ..nlp import base_model_id
 from ..nlp.features import parse_features, sentence_features
 from ..nlp.sentiment import LABELS, check_variant, load_model, predict
 from .base import Analyzer, analyzers
@@ -73,7 +74,7 @@ class PortrayalAnalyzer(Analyzer):
 
     def check_nlp(self, nlp_id: str) -> None:
         trained_on = self.model.meta.get("spacy_model") if self.variant == "fast" else None
-        if trained_on and nlp_id and nlp_id != trained_on:
+        if trained_on and nlp_id and base_model_id(nlp_id) != base_model_id(trained_on):
             raise ModelError(
                 f"the fast portrayal model reads the token vectors of {trained_on}, "
                 f"but the parse comes from {nlp_id}",

@@ -1,4 +1,4 @@
-"""Quotes v8: every quotation, who said it, how the writer introduces them, scare quotes,
+"""Quotes v9: every quotation, who said it, how the writer introduces them, scare quotes,
 and the positions and acts the writer attributes to a source.
 
 Rules on the shared parse, in four passes, and one learned pass after the rules' second.
@@ -161,6 +161,17 @@ _OPEN_QUESTION = frozenset({"whether", "if", "where", "what", "when", "why", "ho
 _PERMITTED = frozenset({"authorize", "allow", "permit", "want", "wish", "able", "free", "clear"})
 
 
+def _the_reader(subject: Token | None) -> bool:
+    """ "Do you know where your candidate's tax returns are?", "Let's say you think a
+    degree will cost $160,000": the writer puts it to the reader, whom no report quotes
+    (nor the "us" of "let's say")."""
+    if subject is None or subject.pos_ != "PRON":
+        return False
+    verb = subject.head
+    let = "let" in (verb.lemma_.lower(), verb.head.lemma_.lower())
+    return subject.lower_ == "you" or (subject.lower_ in ("'s", "us") and let)
+
+
 def _withheld(cue: Token) -> bool:
     """ "declined to comment on the report", "refused to say whether ...", "would not say
     whether ...", "did not say where ...", "failed to show that ...", "was not authorized
@@ -219,7 +230,12 @@ class QuotesAnalyzer(Analyzer):
     # put it, ..."; who is urged is part of the report; given names tell he from she; a
     # dateline of a place alone ("HALDEN -- "); a quotation continues only with a mark of
     # its own kind; the learned pass retrained (attribution.v2).
-    version = "8"
+    # v9: a passive cue's subject never speaks (its agent does: "were told by the board",
+    # and those told are the audience); a phrase of time after the cue does not hide the
+    # report; the reader the writer addresses is no source; a report split by its cue
+    # keeps a verb sharing its subject; a quotation in the writer's sentence continues the
+    # report whose cue is in that sentence.
+    version = "9"
     needs = ("actors",)
     produces = ("quotes",)
     description = (
@@ -437,6 +453,11 @@ class _Finder:
             # '..., Flynn said on Fox News's "Fox and Friends."': the parser took a word of
             # a quoted title after the cue for its subject
             subj = None
+        if subj is not None and subj.dep_ == "nsubjpass" and subj.head.i == cue.i:
+            # "The union has been asked to return to talks", "the plan was announced on
+            # Monday": a passive cue's subject is whom it was said to, or what was said;
+            # who said it is the agent ("was told by the ministry"), else nobody
+            return agent_of(cue)
         if subj is not None and self._headline_passive(cue):
             # "Turnout expected to rise" is what someone expects of the turnout, not what
             # the turnout says
@@ -637,6 +658,8 @@ class _Finder:
             lemma = cue_lemma(tok)
             confidence = 0.6 if lemma in lex.cognition and lemma not in lex.speech else 0.8
             subject = self._speaker_token(tok)
+            if _the_reader(subject):
+                continue
             cue = cue_span(tok)
             for p in pieces:
                 span = (min(p[0], cue[0]), max(p[1], cue[1]))
@@ -698,6 +721,8 @@ class _Finder:
                 continue
             passive = any(c.dep_ == "auxpass" for c in tok.children)
             subject = (agent_of(tok) if passive else None) or self._speaker_token(tok)
+            if _the_reader(subject):
+                continue
             cand = Candidate(tok, (start, end), subject, listed)
             sparse = features(
                 cand,

@@ -17,10 +17,12 @@ gave it (``scare`` and ``title`` records are not attributions and are not scored
 classifies its gold by quotation marks alone, and a stance has none).
 
 **Predicted attributions.** Records that share a cue span form one attribution (an
-interrupted quote, a parenthetical cue); a direct or mixed quote with no cue that continues
-the previous speaker joins that speaker's preceding direct attribution unless a paragraph of
-other text lies between them, as PolNeAR joins the paragraphs of one quotation (a quote
-after a paragraph of narrative is an attribution of its own). The predicted source is the
+interrupted quote, a parenthetical cue); a direct quote with no cue that continues the
+previous speaker joins that speaker's preceding direct attribution, and a mixed one (a
+quotation in the writer's sentence) that speaker's preceding attribution of any kind,
+unless a paragraph of other text lies between them, as PolNeAR joins the paragraphs of one
+quotation and the pieces of one report (a quote after a paragraph of narrative is an
+attribution of its own). The predicted source is the
 speaker's surface mention in the attribution: ``resolved_from`` (the pronoun or
 description) when the name was resolved, else ``speaker.span`` extended over descriptions
 right next to it ("Samuel Ortiz, the group's director").
@@ -215,9 +217,11 @@ def predicted(analysis: Analysis) -> list[Attribution]:
             groups.append(by_cue[key])
             continue
         if q.speaker is not None and q.kind in ("direct", "mixed"):
-            prev = next(
-                (g for g in reversed(groups) if g[0].kind == "direct" and g[0].speaker), None
-            )
+            # a cue-less quotation continues its speaker's last attribution: a direct
+            # quote's, or for a quotation in the writer's sentence any report's ('Mills
+            # "got an immunity agreement," Jordan said, and still "got to sit in ..."')
+            kinds = ("direct",) if q.kind == "direct" else (*KINDS, "stance")
+            prev = next((g for g in reversed(groups) if g[0].kind in kinds and g[0].speaker), None)
             if (
                 prev is not None
                 and prev[0].speaker.name == q.speaker.name  # type: ignore[union-attr]

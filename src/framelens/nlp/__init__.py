@@ -126,9 +126,21 @@ def _chunked_forward(whole: Any) -> Any:
 
 
 def model_id(nlp: Language) -> str:
-    """``lang_name-version`` of a loaded pipeline, as recorded in ``Analysis.pipeline``."""
+    """``lang_name-version`` of a loaded pipeline, as recorded in ``Analysis.pipeline``,
+    with ``+paragraphs`` when it carries ``framelens_paragraphs``: sentences that start at
+    paragraph breaks make another parse of the same text, so an analysis says which one it
+    read (and the store keys it apart)."""
+    from .paragraphs import PARAGRAPHS
+
     meta = nlp.meta
-    return f"{meta.get('lang', 'xx')}_{meta.get('name', 'unknown')}-{meta.get('version', '0')}"
+    name = f"{meta.get('lang', 'xx')}_{meta.get('name', 'unknown')}-{meta.get('version', '0')}"
+    return f"{name}+paragraphs" if PARAGRAPHS in nlp.pipe_names else name
+
+
+def base_model_id(nlp_id: str) -> str:
+    """The spaCy package of a ``model_id``, without what framelens added to its parse
+    (its token vectors are the package's own)."""
+    return nlp_id.split("+", 1)[0]
 
 
 @functools.lru_cache(maxsize=2)
