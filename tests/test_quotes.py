@@ -331,6 +331,19 @@ def test_indirect_parenthetical_cue(run: Run, text: str, want: set[str]) -> None
     assert {q.content.text for q in pieces} == want
 
 
+def test_any_verb_with_a_subject_after_a_quote_speaks_but_not_an_infinitive(run: Run) -> None:
+    a = run('"The ferry will run again by June," the harbour master surmised.')
+    q = _quote(a, "The ferry will run again")
+    assert q.cue is not None and q.cue.text == "surmised"
+    b = run(
+        'Senator Ada Varga questioned the director for an hour. "You cut the night crews to the '
+        'bone" to lift the quarterly figures and your bonus, she said, pointing to the accounts.'
+    )
+    q = _quote(b, "You cut the night crews")
+    assert q.cue is not None and q.cue.text == "said"
+    assert q.speaker is not None and q.speaker.name == "Ada Varga"
+
+
 def test_negated_reporting_is_not_a_noun_clause_mistake(run: Run) -> None:
     a = run(
         "The Harbour Workers Union met the port authority. It said that the strike would go on."

@@ -234,7 +234,7 @@ class QuotesAnalyzer(Analyzer):
     # and those told are the audience); a phrase of time after the cue does not hide the
     # report; the reader the writer addresses is no source; a report split by its cue
     # keeps a verb sharing its subject; a quotation in the writer's sentence continues the
-    # report whose cue is in that sentence.
+    # report whose cue is in that sentence; an infinitive after a quotation is not its cue.
     version = "9"
     needs = ("actors",)
     produces = ("quotes",)
@@ -614,8 +614,11 @@ class _Finder:
             if is_cue(tok, self.lex.direct_cues, self.lex) and (joined or bare):
                 return tok
             # '"...," he surmised': right after a quote ending in a comma, any verb with a
-            # subject is the attribution, listed or not.
-            if joined and k <= 4 and tok.pos_ == "VERB" and subject_of(tok) is not None:
+            # subject is the attribution, listed or not; an infinitive is not ('"..." to
+            # drive up the stock price, she said': what the quoted act was for).
+            infinitive = any(c.dep_ == "aux" and c.tag_ == "TO" for c in tok.children)
+            verb = tok.pos_ == "VERB" and not infinitive
+            if joined and k <= 4 and verb and subject_of(tok) is not None:
                 return tok
         # '," the Saudis state in the paper': a cue the tagger took for a noun.
         cues = self.lex.direct_cues
