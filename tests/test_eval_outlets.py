@@ -12,6 +12,7 @@ from framelens.eval.outlets import (
     _cache_path,
     _lexical_recall,
     _loeo,
+    _nested_loeo,
     blank_outlet_marks,
     event_bootstrap,
 )
@@ -36,6 +37,17 @@ def test_leave_one_event_out_learns_a_real_signal_and_not_noise() -> None:
     assert hits.mean() > 0.8 and assigned.mean() >= hits.mean() - 0.05
     noise = rng.normal(size=(90, 3))
     hits, _ = _loeo(noise, outlets, groups, 1.0)
+    assert hits.mean() < 0.6
+
+
+def test_nested_selection_chooses_c_per_event_and_learns_only_a_real_signal() -> None:
+    rng = np.random.default_rng(11)
+    outlets = np.array(["a", "b", "c"] * 20)
+    groups = np.repeat(np.arange(20), 3)
+    signal = np.stack([(outlets == o).astype(float) for o in "abc"], axis=1)
+    hits, chosen = _nested_loeo(signal * 2.0 + rng.normal(size=(60, 3)), outlets, groups)
+    assert hits.mean() > 0.8 and len(chosen) == 20
+    hits, _ = _nested_loeo(rng.normal(size=(60, 3)), outlets, groups)
     assert hits.mean() < 0.6
 
 
