@@ -27,6 +27,7 @@ from ._quote_syntax import (
     span_of,
     subject_of,
     subtree_span,
+    to_infinitive,
     trim,
 )
 
@@ -321,9 +322,7 @@ class ReportedContent:
                 return []
             start, end = subtree_span(objs[0])
             for c in tok.rights:  # "called on X to act" (an infinitive, however parsed)
-                infinitive = c.dep_ == "advcl" and any(
-                    a.dep_ == "aux" and a.lower_ == "to" for a in c.lefts
-                )
+                infinitive = c.dep_ == "advcl" and to_infinitive(c)
                 if c.i > child.i and (c.dep_ in ("xcomp", "ccomp") or infinitive):
                     end = max(end, subtree_span(c)[1])
             return [trim(self.text, start, end)]

@@ -288,6 +288,11 @@ ISSUE_VERBS = {
 }  # fmt: skip
 
 
+def to_infinitive(verb: Token) -> bool:
+    """Whether the verb is a to-infinitive ("to drive up the price", "called on X to act")."""
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.lefts)
+
+
 def agent_of(verb: Token) -> Token | None:
     """The object of the verb's first "by" agent ("is supported by far fewer papers")."""
     for child in verb.children:

@@ -133,6 +133,7 @@ from ._quote_syntax import (
     load_lexicon,
     subject_of,
     subtree_span,
+    to_infinitive,
     trim,
     word_count,
 )
@@ -616,9 +617,8 @@ class _Finder:
             # '"...," he surmised': right after a quote ending in a comma, any verb with a
             # subject is the attribution, listed or not; an infinitive is not ('"..." to
             # drive up the stock price, she said': what the quoted act was for).
-            infinitive = any(c.dep_ == "aux" and c.tag_ == "TO" for c in tok.children)
-            verb = tok.pos_ == "VERB" and not infinitive
-            if joined and k <= 4 and verb and subject_of(tok) is not None:
+            verb = joined and k <= 4 and tok.pos_ == "VERB" and not to_infinitive(tok)
+            if verb and subject_of(tok) is not None:
                 return tok
         # '," the Saudis state in the paper': a cue the tagger took for a noun.
         cues = self.lex.direct_cues

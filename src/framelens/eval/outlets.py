@@ -319,23 +319,29 @@ def _nested_loeo(
             for k in range(folds):
                 inner = fold == k
                 train = (fold >= 0) & ~inner
-                right += int((_fit(x[train], y[train], c)(x[inner]) == y[inner]).sum())
+                right += int((_fit(x[train], y[train], c).predict(x[inner]) == y[inner]).sum())
             return right / max(1, int((fold >= 0).sum()))
 
         c = max(C_GRID, key=lambda c: (score(c), -c))
         chosen.append(c)
-        hits[test] = _fit(x[~test], y[~test], c)(x[test]) == y[test]
+        hits[test] = _fit(x[~test], y[~test], c).predict(x[test]) == y[test]
     return hits, chosen
 
 
-def _fit(x: np.ndarray, y: np.ndarray, c: float) -> Callable[[np.ndarray], np.ndarray]:
-    """A standardised logistic regression of ``y`` on ``x``; returns its predictor."""
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.preprocessing import StandardScaler
-
-    scaler = StandardScaler().fit(x)
-    model = LogisticRegression(C=c, max_iter=3000).fit(scaler.transform(x), y)
-    return lambda rows: model.predict(scaler.transform(rows))
+def _fit(x: np.ndarray, y: np.ndarray, c: float) -> Any:
+    """A logistic regression of ``y`` on ``x`` standardised (a scikit-learn pipeline:
+    ``predict``, ``predict_proba``, ``classes_``)."""
+    try:  # training-only: the 'train' extra
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import StandardScaler
+    except ImportError:
+        raise Errors.E300(
+            "`framelens eval outlets` trains a classifier, and that needs scikit-learn",
+            fix="pip install 'framelens[train]'",
+            value="scikit-learn",
+        ) from None
+    return make_pipeline(StandardScaler(), LogisticRegression(C=c, max_iter=3000)).fit(x, y)
 
 
 def _loeo(
@@ -345,23 +351,12 @@ def _loeo(
     whether the best one-article-per-outlet assignment of its event got it."""
     from itertools import permutations
 
-    try:  # training-only: the 'train' extra
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.preprocessing import StandardScaler
-    except ImportError:
-        raise Errors.E300(
-            "`framelens eval outlets` trains a classifier, and that needs scikit-learn",
-            fix="pip install 'framelens[train]'",
-            value="scikit-learn",
-        ) from None
-
     hits = np.zeros(len(y), dtype=bool)
     hits_assigned = np.zeros(len(y), dtype=bool)
     for e in sorted(set(groups)):
         test = groups == e
-        scaler = StandardScaler().fit(x[~test])
-        model = LogisticRegression(C=c, max_iter=3000).fit(scaler.transform(x[~test]), y[~test])
-        proba = model.predict_proba(scaler.transform(x[test]))
+        model = _fit(x[~test], y[~test], c)
+        proba = model.predict_proba(x[test])
         hits[test] = model.classes_[proba.argmax(axis=1)] == y[test]
         k = int(test.sum())
         if k <= len(model.classes_):
