@@ -13,10 +13,21 @@ from framelens.eval.outlets import (
     _lexical_recall,
     _loeo,
     _nested_loeo,
+    article_features,
     blank_outlet_marks,
     event_bootstrap,
 )
-from framelens.model import Actor, Analysis, Article, FirstMention, Label, Span, Technique
+from framelens.model import (
+    Actor,
+    Analysis,
+    Article,
+    FirstMention,
+    Label,
+    Quote,
+    Span,
+    Speaker,
+    Technique,
+)
 
 
 def test_site_names_and_bylines_are_blanked_in_place() -> None:
@@ -161,3 +172,45 @@ def test_the_analyses_cache_is_keyed_by_versions_and_settings(tmp_path, monkeypa
     assert base.parent == tmp_path / "framelens"
     assert base != _cache_path(load_settings(), {"quotes": "6"}, 300)
     assert base != _cache_path(load_settings(claim_threshold=0.5), {"quotes": "5"}, 300)
+
+
+def _reported(text: str, outlet: str, acts: list[tuple[str, str, str, str]]) -> Analysis:
+    """An article whose quotes are (kind, speaker, cue, content), found in ``text``."""
+    quotes = []
+    for n, (kind, who, cue, content) in enumerate(acts):
+        c, w, v = text.index(content), text.index(who), text.index(cue)
+        span = Span.of(text, min(w, v, c), max(c + len(content), v + len(cue)))
+        speaker = Speaker(
+            name=who,
+            span=Span.of(text, w, w + len(who)),
+            descriptions=[Span.of(text, w, w + len(who))],
+        )
+        quotes.append(
+            Quote(
+                id=f"q{n}",
+                kind=kind,  # type: ignore[arg-type]
+                span=span,
+                content=Span.of(text, c, c + len(content)),
+                cue=Span.of(text, v, v + len(cue)),
+                speaker=speaker,
+            )
+        )
+    return Analysis(article=Article(text=text, outlet=outlet), pipeline={}, quotes=quotes)
+
+
+def test_outlet_features_read_how_sources_are_introduced_from_reports_not_stances() -> None:
+    # The same two acts in each outlet; only what the writer reports as words may count as
+    # how it introduces a source, as in the `sources` dimension of `framelens compare`.
+    text = (
+        "The dockworkers union backed the strike at the northern terminal on Monday. "
+        "Union steward Hana Petrov insisted the pay offer was far below inflation."
+    )
+    stance = ("stance", "The dockworkers union", "backed", "the strike at the northern terminal")
+    report = ("indirect", "Union steward Hana Petrov", "insisted", "the pay offer was far below")
+    event = [_reported(text, o, [stance, report]) for o in ("North Post", "Bay Times", "Ledger")]
+    feats = article_features(event, embedder=None)
+    assert set(feats) == {"North Post", "Bay Times", "Ledger"}
+    for f in feats.values():
+        assert f["verb:insisted"] == 1.0 and "verb:backed" not in f
+        assert "intro:steward" in f and "intro:dockworkers" not in f
+        assert f["quotes:indirect"] > 0

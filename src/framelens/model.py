@@ -64,6 +64,10 @@ def content_id(text: str, outlet: str | None = None) -> str:
 # ---- quotes -----------------------------------------------------------------
 
 QuoteKind = Literal["direct", "mixed", "indirect", "stance", "scare", "title"]
+#: The kinds that report a source's words. A stance is a position or act the writer
+#: attributes ("the union backed the strike"), a scare quote the writer's own distance,
+#: a title a work's name: none of them is whom the writer quotes.
+REPORT_KINDS: frozenset[str] = frozenset(("direct", "mixed", "indirect"))
 
 
 class Speaker(Record):

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ..model import (
+    REPORT_KINDS,
     Analysis,
     Comparison,
     LabelCount,
@@ -194,7 +195,7 @@ class Sources(Dimension):
                 actor_types = {act.id: act.type for act in a.actors}
                 for q in a.quotes:
                     # whom the outlet quotes: a stance attributed to a party is not a quote
-                    if q.kind in ("scare", "title", "stance") or q.speaker is None:
+                    if q.kind not in REPORT_KINDS or q.speaker is None:
                         continue
                     n += 1
                     sp = q.speaker

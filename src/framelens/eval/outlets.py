@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import Errors
-from ..model import Analysis, Article
+from ..model import REPORT_KINDS, Analysis, Article
 from ..text.lexicons import word_set
 from .base import EvalRequest, task, untracked
 from .basil import BasilArticle, read_basil
@@ -165,14 +165,17 @@ def article_features(event: list[Analysis], embedder: Any) -> dict[str, dict[str
         kinds: Counter[str] = Counter(q.kind for q in a.quotes)
         for k in ("direct", "mixed", "indirect", "scare"):
             f[f"quotes:{k}"] = 1000 * kinds.get(k, 0) / words
-        cues = Counter(q.cue.text.lower() for q in a.quotes if q.cue is not None)
+        # the reports alone, as the `sources` dimension reads them: a stance's verb
+        # ("backed", "signed") is not how the writer introduces a source's words
+        reports = [q for q in a.quotes if q.kind in REPORT_KINDS]
+        cues = Counter(q.cue.text.lower() for q in reports if q.cue is not None)
         total = sum(cues.values()) or 1
         for c in _CUES:
             f[f"cue:{c}"] = cues.get(c, 0) / total
         # How the writer introduces each source: every reporting verb (not only the common
         # ones above) and the words of the descriptions that introduce a speaker
         # ("conservative commentator", "a Democratic senator"); see the README's figures.
-        for q in a.quotes:
+        for q in reports:
             if q.cue is not None:
                 key = f"verb:{q.cue.text.lower()}"
                 f[key] = f.get(key, 0.0) + 1

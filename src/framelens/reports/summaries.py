@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from ..model import Analysis, Quote
+from ..model import REPORT_KINDS, Analysis, Quote
 
 #: Plain-language definitions of the 14 PTC techniques, written by the team.
 TECHNIQUE_DEFINITIONS: dict[str, str] = {
@@ -142,7 +142,7 @@ def actor_names(analysis: Analysis) -> dict[str, str]:
 
 def counts(analysis: Analysis) -> dict[str, int]:
     """How many findings of each kind."""
-    quotes = [q for q in analysis.quotes if q.kind not in ("scare", "title", "stance")]
+    quotes = [q for q in analysis.quotes if q.kind in REPORT_KINDS]
     return {
         "actors": len(analysis.actors),
         "quotes": len(quotes),
