@@ -109,6 +109,13 @@ class Settings(BaseModel):
         "the bill': kind `stance`) and reports the rules missed (`indirect`); false keeps "
         "the rules alone",
     )
+    quote_screen: bool = Field(
+        True,
+        description="`quotes` keeps an indirect report of its rules only when its screen "
+        "(a model trained on PolNeAR) reads it as attributed: mostly it drops a report "
+        "inside another report ('Ostrow said the union thinks ...': the outer report "
+        "holds the inner); false keeps every report the rules make",
+    )
     portrayal_model: str = Field(
         "minilm",
         description="targeted-sentiment model of `portrayal`: `minilm` (reads the shared "

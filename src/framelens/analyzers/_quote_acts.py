@@ -188,17 +188,22 @@ class ActModel:
         return 1.0 / (1.0 + math.exp(-z))
 
 
-@functools.lru_cache(maxsize=1)
-def load_model() -> ActModel:
-    path = resources.files("framelens.resources").joinpath(MODEL_FILE)
+def read_model(name: str, what: str) -> ActModel:
+    """The weights in ``resources/<name>`` (``what`` names them in the error)."""
+    path = resources.files("framelens.resources").joinpath(name)
     try:
         return ActModel(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError) as exc:
         raise ModelError(
-            f"the attribution model {str(path)!r} could not be read ({type(exc).__name__})",
+            f"the {what} {str(path)!r} could not be read ({type(exc).__name__})",
             fix="reinstall framelens, or rebuild it with scripts/train_attribution.py",
             value=str(path),
         ) from exc
+
+
+@functools.lru_cache(maxsize=1)
+def load_model() -> ActModel:
+    return read_model(MODEL_FILE, "attribution model")
 
 
 class ActorTypes:

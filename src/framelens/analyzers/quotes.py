@@ -1,11 +1,11 @@
-"""Quotes v9: every quotation, who said it, how the writer introduces them, scare quotes,
+"""Quotes v10: every quotation, who said it, how the writer introduces them, scare quotes,
 and the positions and acts the writer attributes to a source.
 
-Rules on the shared parse, in four passes, and one learned pass after the rules' second.
-Pass 1 lives in ``framelens.text.quote_marks``, pass 2 here, the learned pass in
-``_quote_acts``, pass 3 in ``_quote_speakers`` and pass 4 in ``_quote_sources``;
-``_quote_syntax`` holds the cue lexicon (``resources/lexicons/cue_verbs.toml``) and small
-parse helpers.
+Rules on the shared parse, in four passes, and a learned screen and a learned pass after
+the rules' second. Pass 1 lives in ``framelens.text.quote_marks``, pass 2 here, the
+screen in ``_quote_screen``, the learned pass in ``_quote_acts``, pass 3 in
+``_quote_speakers`` and pass 4 in ``_quote_sources``; ``_quote_syntax`` holds the cue
+lexicon (``resources/lexicons/cue_verbs.toml``) and small parse helpers.
 
 **1. Quotation marks** are paired on the raw text: straight and curly marks, quotes of
 several paragraphs (a paragraph opening with a mark continues an unclosed quote), stray
@@ -40,7 +40,16 @@ an introduction ending in ``:``/``,`` or a verb of saying (``He said "..."``) â€
   Title Case of 3+ words; else ``scare`` when it has at most ``SCARE_MAX_WORDS`` words; else
   an unattributed ``mixed`` quote.
 
-**2b. The learned pass** (``quote_acts``, on by default): each verb the rules left, outside
+**2b. The screen** (``quote_screen``, on by default): each indirect report the rules made
+is read by a logistic regression trained on PolNeAR train (``resources/attribution/``)
+over the same kind of indicators as the learned pass, plus the rule that made it; below
+the model's threshold it is dropped. What it drops is mostly a report inside another
+("Ostrow said the union *thinks* the strike is illegal": the outer report holds the
+inner, and PolNeAR marks the outer alone) or in a relative clause. Direct and mixed
+quotes, and reports whose cue is no verb (a transcript's "HOST:"), are never screened.
+A dropped report's cue stays taken: the learned pass does not read it again.
+
+**2c. The learned pass** (``quote_acts``, on by default): each verb the rules left, outside
 quotation marks, with complements after it, is scored by a logistic regression trained on
 PolNeAR train (``resources/attribution/``); above the model's threshold it is a ``stance``
 ("the union backed the strike": a position or act the writer attributes to a source), or
@@ -100,7 +109,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
-from spacy.symbols import VERB
+from spacy.symbols import AUX, VERB
 
 from ..context import Context
 from ..model import Actor, Quote, QuoteKind, Span
@@ -117,6 +126,7 @@ from ._quote_acts import (
     load_model,
 )
 from ._quote_content import ReportedContent
+from ._quote_screen import SCREENED, cue_token, load_screen, report_features
 from ._quote_speakers import AUDIENCE_VERBS, NOT_SPEAKER_ENTS, Resolver
 from ._quote_syntax import (
     WORD,
@@ -236,7 +246,9 @@ class QuotesAnalyzer(Analyzer):
     # report; the reader the writer addresses is no source; a report split by its cue
     # keeps a verb sharing its subject; a quotation in the writer's sentence continues the
     # report whose cue is in that sentence; an infinitive after a quotation is not its cue.
-    version = "9"
+    # v10: the screen (an indirect report of the rules is kept only when a model trained
+    # on PolNeAR reads it as attributed); the learned pass's threshold chosen with it.
+    version = "10"
     needs = ("actors",)
     produces = ("quotes",)
     description = (
@@ -248,11 +260,12 @@ class QuotesAnalyzer(Analyzer):
         super().__init__(settings)
         self.lex = load_lexicon(settings.lexicons)
         self.acts = load_model() if settings.quote_acts else None
+        self.screen = load_screen() if settings.quote_screen else None
 
     def run(self, ctx: Context) -> None:
         text = ctx.text
         idx = DocIndex(ctx.doc, text)
-        finder = _Finder(idx, self.lex, self.acts, ctx.analysis.actors)
+        finder = _Finder(idx, self.lex, self.acts, ctx.analysis.actors, self.screen)
         found = finder.find(article_quotes(ctx))
         resolver = Resolver(idx, self.lex, ctx.analysis.actors, finder.direct_regions)
         quotes: list[Quote] = []
@@ -281,11 +294,13 @@ class _Finder:
         lex: Lexicon,
         acts: ActModel | None = None,
         actors: Sequence[Actor] = (),
+        screen: ActModel | None = None,
     ):
         self.idx = idx
         self.text = idx.text
         self.lex = lex
         self.acts = acts
+        self.screen = screen
         self.actors = actors
         self.content = ReportedContent(idx, lex)
         self.used_cues: set[int] = set()
@@ -308,6 +323,8 @@ class _Finder:
         self._direct(standalone, regions)
         leftover = self._clauses(embedded, standalone)
         self._embedded(leftover)
+        if self.screen is not None:
+            self._screen(self.screen)
         if self.acts is not None:
             self._acts(self.acts)
         return self.found
@@ -690,6 +707,34 @@ class _Finder:
         if dateline is not None and start < dateline:
             start = min(dateline, end)
         return trim(self.text, start, end)
+
+    # -- the screen: which of the rules' reports the writer attributes --
+
+    def report_candidates(self) -> list[tuple[Found, list[str]]]:
+        """The rules' reports the screen reads, each with its features (``_quote_screen``);
+        run after the rules, before the learned pass."""
+        actor_type = ActorTypes(self.actors)
+        doc = self.idx.doc
+        out = []
+        for item in self.found:
+            if item.kind not in SCREENED:
+                continue
+            cue = cue_token(doc, item)
+            if cue is None or cue.pos not in (VERB, AUX):  # a transcript's "HOST:" label
+                continue
+            under = cue.head.i != cue.i and cue.head.i in self.used_cues
+            out.append((item, report_features(item, cue, self.lex, actor_type, under_cue=under)))
+        return out
+
+    def _screen(self, model: ActModel) -> None:
+        # a report turned down keeps its cue used: the learned pass does not read it again
+        drop = {
+            id(item)
+            for item, sparse in self.report_candidates()
+            if model.score(sparse) < model.threshold
+        }
+        if drop:
+            self.found = [f for f in self.found if id(f) not in drop]
 
     # -- the learned pass: what the rules left --
 
