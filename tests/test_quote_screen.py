@@ -112,6 +112,21 @@ def test_quotations_are_never_screened(quotes_run: Run, unscreened: Run) -> None
         assert quoted == before, text
 
 
+def test_a_report_passed_on_by_a_middleman_is_never_screened(
+    quotes_run: Run, unscreened: Run
+) -> None:
+    # inside the citing outlet's report, yet the cited source's own words (pattern 5)
+    texts = [
+        "The Daily Courier cited Juma Ali, who said the port would reopen.",
+        "The Evening Post cited Mara Ilves, who said the port would stay closed.",
+        "The agency cited a ministry official who said the talks had failed.",
+    ]
+    for text in texts:
+        before = indirect(unscreened(text))
+        assert len(before) == 2, (text, before)  # the citation and the cited words
+        assert indirect(quotes_run(text)) == before, text
+
+
 def test_the_setting_turns_the_screen_off(quotes_run: Run, unscreened: Run) -> None:
     off = sum(len(indirect(unscreened(text))) for text, _ in NESTED)
     on = sum(len(indirect(quotes_run(text))) for text, _ in NESTED)

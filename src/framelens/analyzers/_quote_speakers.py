@@ -108,6 +108,33 @@ class _Resolved:
     how: str = "name"
 
 
+def middleman(cue: Token, subject: Token | None) -> tuple[Token, Token] | None:
+    """ "X quotes Y as saying", "X quotes Y to argue", "X cited Y, who said", "Y was
+    quoted by X as saying": (Y, X), the speaker and the middleman."""
+    if subject is not None and subject.lower_ in RELATIVE_PRONOUNS:
+        ante = subject.head.head if subject.head.dep_ in ("relcl", "acl") else None
+        if ante is not None and ante.dep_ == "dobj" and ante.head.lemma_.lower() in VIA_VERBS:
+            via = subject_of(ante.head)
+            if via is not None:
+                return subject, via
+    tok = cue
+    for _ in range(4):
+        if tok.i != cue.i and tok.lemma_.lower() in VIA_VERBS:
+            objs = [c for c in tok.children if c.dep_ == "dobj"]
+            passive = [c for c in tok.children if c.dep_ == "nsubjpass"]
+            agents = [o for c in tok.children if c.dep_ == "agent" for o in c.children]
+            if objs:
+                via = subject_of(tok)
+                return (objs[0], via) if via is not None else None
+            if passive and agents:
+                return passive[0], agents[0]
+            return None
+        if tok.dep_ not in ("xcomp", "advcl", "pcomp", "prep", "acl") or tok.head.i == tok.i:
+            return None
+        tok = tok.head
+    return None
+
+
 class Resolver:
     def __init__(
         self, idx: DocIndex, lex: Lexicon, actors: list[Actor], direct: list[Region]
@@ -202,7 +229,7 @@ class Resolver:
         cue = self.idx.token_at(item.cue[0]) if item.cue else None
         via: Token | None = None
         if cue is not None:
-            middle = self._middleman(cue, subject)
+            middle = middleman(cue, subject)
             if middle is not None:
                 subject, via = middle
         if subject is not None:
@@ -250,33 +277,7 @@ class Resolver:
         lead = len(label) - len(label.lstrip())
         return self._named((start + lead, start + len(label.rstrip())))
 
-    # -- middlemen, carriers and audiences (patterns 3 and 5) --
-
-    def _middleman(self, cue: Token, subject: Token | None) -> tuple[Token, Token] | None:
-        """ "X quotes Y as saying", "X quotes Y to argue", "X cited Y, who said", "Y was
-        quoted by X as saying": (Y, X), the speaker and the middleman."""
-        if subject is not None and subject.lower_ in RELATIVE_PRONOUNS:
-            ante = subject.head.head if subject.head.dep_ in ("relcl", "acl") else None
-            if ante is not None and ante.dep_ == "dobj" and ante.head.lemma_.lower() in VIA_VERBS:
-                via = subject_of(ante.head)
-                if via is not None:
-                    return subject, via
-        tok = cue
-        for _ in range(4):
-            if tok.i != cue.i and tok.lemma_.lower() in VIA_VERBS:
-                objs = [c for c in tok.children if c.dep_ == "dobj"]
-                passive = [c for c in tok.children if c.dep_ == "nsubjpass"]
-                agents = [o for c in tok.children if c.dep_ == "agent" for o in c.children]
-                if objs:
-                    via = subject_of(tok)
-                    return (objs[0], via) if via is not None else None
-                if passive and agents:
-                    return passive[0], agents[0]
-                return None
-            if tok.dep_ not in ("xcomp", "advcl", "pcomp", "prep", "acl") or tok.head.i == tok.i:
-                return None
-            tok = tok.head
-        return None
+    # -- carriers and audiences (patterns 3 and 5; middlemen: ``middleman``) --
 
     def _carrier(self, cue: Token) -> Token | None:
         """ "Y said in a statement carried by Z" / "according to a statement from Y carried

@@ -46,7 +46,8 @@ over the same kind of indicators as the learned pass, plus the rule that made it
 the model's threshold it is dropped. What it drops is mostly a report inside another
 ("Ostrow said the union *thinks* the strike is illegal": the outer report holds the
 inner, and PolNeAR marks the outer alone) or in a relative clause. Direct and mixed
-quotes, and reports whose cue is no verb (a transcript's "HOST:"), are never screened.
+quotes, reports whose cue is no verb (a transcript's "HOST:") and reports passed on by a
+middleman ("X cited Y, who said ...") are never screened.
 A dropped report's cue stays taken: the learned pass does not read it again.
 
 **2c. The learned pass** (``quote_acts``, on by default): each verb the rules left, outside
@@ -127,7 +128,7 @@ from ._quote_acts import (
 )
 from ._quote_content import ReportedContent
 from ._quote_screen import SCREENED, cue_token, load_screen, report_features
-from ._quote_speakers import AUDIENCE_VERBS, NOT_SPEAKER_ENTS, Resolver
+from ._quote_speakers import AUDIENCE_VERBS, NOT_SPEAKER_ENTS, Resolver, middleman
 from ._quote_syntax import (
     WORD,
     DocIndex,
@@ -715,6 +716,7 @@ class _Finder:
         run after the rules, before the learned pass."""
         actor_type = ActorTypes(self.actors)
         doc = self.idx.doc
+        reports = Ranges(f.content for f in self.found if f.kind in ("direct", "mixed", "indirect"))
         out = []
         for item in self.found:
             if item.kind not in SCREENED:
@@ -722,8 +724,14 @@ class _Finder:
             cue = cue_token(doc, item)
             if cue is None or cue.pos not in (VERB, AUX):  # a transcript's "HOST:" label
                 continue
+            if middleman(cue, item.subject) is not None:  # "X cited Y, who said ...": Y's
+                continue
             under = cue.head.i != cue.i and cue.head.i in self.used_cues
-            out.append((item, report_features(item, cue, self.lex, actor_type, under_cue=under)))
+            inside = reports.holds_point(cue.idx)
+            sparse = report_features(
+                item, cue, self.lex, actor_type, under_cue=under, in_report=inside
+            )
+            out.append((item, sparse))
         return out
 
     def _screen(self, model: ActModel) -> None:
