@@ -36,19 +36,11 @@ from ._quote_acts import ActModel, Candidate, features, lexicon_class, read_mode
 from ._quote_syntax import Found, Lexicon, cue_lemma
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Token
 
 MODEL_FILE = "attribution/screen.json"
 #: the kinds the screen reads; a quotation is never dropped
 SCREENED = frozenset(("indirect",))
-
-
-def cue_token(doc: Doc, found: Found) -> Token | None:
-    """The head word of a report's cue ("according to": "according")."""
-    if found.cue is None:
-        return None
-    span = doc.char_span(found.cue[0], found.cue[1], alignment_mode="expand")
-    return span.root if span is not None and len(span) else None
 
 
 def report_features(
@@ -64,7 +56,7 @@ def report_features(
     kind and the rule that made it (its confidence)."""
     cand = Candidate(cue, found.content, found.subject, lexicon_class(cue_lemma(cue), lex))
     out = features(cand, actor_type, in_report=in_report, under_cue=under_cue)
-    lemma = out[1].removeprefix("lemma=")
+    lemma = next(f for f in out if f.startswith("lemma=")).removeprefix("lemma=")
     subj = next((f for f in out if f.startswith("subj_pos=") or f == "subj=none"), "")
     out += [
         f"kind={found.kind}",

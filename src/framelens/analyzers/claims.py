@@ -43,7 +43,7 @@ import numpy as np
 
 from ..context import Context
 from ..errors import ModelError
-from ..model import Claim, Quantity, Quote, Span
+from ..model import REPORT_KINDS, Claim, Quantity, Quote, Span
 from ..nlp.embedder import heads_folder
 from ..nlp.heads import attention_pool, dense, gelu, load_weights, resource_file, sigmoid
 from ..text import quantities
@@ -346,8 +346,6 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-#: Quotation kinds whose content is someone's statement (scare quotes and titles are not).
-_STATEMENT_KINDS = ("direct", "mixed", "indirect")
 #: The word that opens a reported statement without belonging to it ("said that ...").
 _CLAUSE_OPENER = re.compile(r"that\s+", re.IGNORECASE)
 #: Reported questions and unknowns ("did not say where ...", "asked whether ...") are not
@@ -379,7 +377,7 @@ def reported_content(
         text = doc.text
     best: tuple[Quote, int, int] | None = None
     for q in quotes:
-        if q.kind not in _STATEMENT_KINDS or q.content.start < start or q.content.end > end:
+        if q.kind not in REPORT_KINDS or q.content.start < start or q.content.end > end:
             continue
         if q.cue is not None and _not_asserted(doc, q.cue.start, q.cue.end):
             continue
@@ -532,7 +530,7 @@ class ClaimsAnalyzer(Analyzer):
         # Statement quotes by where their content starts, so that each claim looks only at
         # the quotes inside it (in their original order, which breaks ties).
         by_start = sorted(
-            (q.content.start, n) for n, q in enumerate(quotes) if q.kind in _STATEMENT_KINDS
+            (q.content.start, n) for n, q in enumerate(quotes) if q.kind in REPORT_KINDS
         )
         q_starts = [s for s, _ in by_start]
         claims: list[Claim] = []

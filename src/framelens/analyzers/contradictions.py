@@ -36,7 +36,7 @@ import numpy as np
 
 from ..config import Settings
 from ..context import Context
-from ..model import Claim, Contradiction, ContradictionSpeaker, Quote, Span
+from ..model import REPORT_KINDS, Claim, Contradiction, ContradictionSpeaker, Quote, Span
 from ..nlp.claim_statements import actor_tokens, claim_statements
 from ..nlp.embedder import ENCODERS
 from ..nlp.nli import ensure_tokens, load_nli
@@ -80,10 +80,6 @@ class Source:
     key: str = ""  # "actor:<id>", or the speaker noun phrase's key (rules._np_key)
 
 
-#: Quote kinds whose content is a source's statement (scare quotes and titles are not).
-_STATEMENT_KINDS = ("direct", "mixed", "indirect")
-
-
 #: Looks up who speaks a quote the quotes analyzer left without a speaker:
 #: ``(name, actor id, key)`` from the parse, or ``None``.
 SpeakerOf = Callable[[Quote], "tuple[str, str | None, str] | None"]
@@ -97,7 +93,7 @@ def claim_sources(
     claims and for quotes whose speaker is unknown. A quote without a ``speaker`` record
     ("The Ministry of Returns said ...") is credited to ``speaker_of(quote)``."""
     by_id = {q.id: q for q in quotes}
-    stated = [q for q in quotes if q.kind in _STATEMENT_KINDS]
+    stated = [q for q in quotes if q.kind in REPORT_KINDS]
     out: list[Source | None] = []
     for claim in claims:
         quote = by_id.get(claim.quote) if claim.quote else None

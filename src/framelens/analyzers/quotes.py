@@ -104,6 +104,7 @@ probability.
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
@@ -113,7 +114,7 @@ import numpy as np
 from spacy.symbols import AUX, VERB
 
 from ..context import Context
-from ..model import Actor, Quote, QuoteKind, Span
+from ..model import REPORT_KINDS, Actor, Quote, QuoteKind, Span
 from ..text.furniture import dateline_end
 from ..text.intervals import Ranges
 from ..text.quote_marks import Region, article_quotes
@@ -127,7 +128,7 @@ from ._quote_acts import (
     load_model,
 )
 from ._quote_content import ReportedContent
-from ._quote_screen import SCREENED, cue_token, load_screen, report_features
+from ._quote_screen import SCREENED, load_screen, report_features
 from ._quote_speakers import AUDIENCE_VERBS, NOT_SPEAKER_ENTS, Resolver, middleman
 from ._quote_syntax import (
     WORD,
@@ -709,19 +710,28 @@ class _Finder:
             start = min(dateline, end)
         return trim(self.text, start, end)
 
+    # -- the learned parts: what they read --
+
+    @functools.cached_property
+    def actor_type(self) -> ActorTypes:
+        """The type of the actor a token names (built once, for the screen and the pass)."""
+        return ActorTypes(self.actors)
+
+    def _report_ranges(self) -> Ranges:
+        """The contents of the reports found so far."""
+        return Ranges(f.content for f in self.found if f.kind in REPORT_KINDS)
+
     # -- the screen: which of the rules' reports the writer attributes --
 
     def report_candidates(self) -> list[tuple[Found, list[str]]]:
         """The rules' reports the screen reads, each with its features (``_quote_screen``);
         run after the rules, before the learned pass."""
-        actor_type = ActorTypes(self.actors)
-        doc = self.idx.doc
-        reports = Ranges(f.content for f in self.found if f.kind in ("direct", "mixed", "indirect"))
+        reports = self._report_ranges()
         out = []
         for item in self.found:
-            if item.kind not in SCREENED:
+            if item.kind not in SCREENED or item.cue is None:
                 continue
-            cue = cue_token(doc, item)
+            cue = self.idx.token_at(item.cue[0])  # the token the resolver reads as the cue
             if cue is None or cue.pos not in (VERB, AUX):  # a transcript's "HOST:" label
                 continue
             if middleman(cue, item.subject) is not None:  # "X cited Y, who said ...": Y's
@@ -729,7 +739,7 @@ class _Finder:
             under = cue.head.i != cue.i and cue.head.i in self.used_cues
             inside = reports.holds_point(cue.idx)
             sparse = report_features(
-                item, cue, self.lex, actor_type, under_cue=under, in_report=inside
+                item, cue, self.lex, self.actor_type, under_cue=under, in_report=inside
             )
             out.append((item, sparse))
         return out
@@ -749,9 +759,8 @@ class _Finder:
     def act_candidates(self) -> list[tuple[Candidate, list[str]]]:
         """The verbs the rules left, each with what it would attribute and its features
         (``_quote_acts``); run after the rules."""
-        reports = Ranges(f.content for f in self.found if f.kind in ("direct", "mixed", "indirect"))
+        reports = self._report_ranges()
         direct = Ranges((r.start, r.end) for r in self.direct_regions)
-        actor_type = ActorTypes(self.actors)
         out = []
         doc = self.idx.doc
         classes: dict[str, str] = {}
@@ -782,7 +791,7 @@ class _Finder:
             cand = Candidate(tok, (start, end), subject, listed)
             sparse = features(
                 cand,
-                actor_type,
+                self.actor_type,
                 in_report=reports.holds_point(tok.idx),
                 under_cue=tok.head.i in self.used_cues,
             )

@@ -26,10 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import NotFound
-from ..model import Analysis, Article, Quote
+from ..model import REPORT_KINDS, Analysis, Article, Quote
 from .base import EvalRequest, task
-
-KINDS = ("direct", "mixed", "indirect")
 
 
 def read_set(folder: Path) -> list[dict[str, Any]]:
@@ -59,7 +57,7 @@ def _find(quotes: list[Quote], text: str, piece: str) -> Quote | None:
     for q in quotes:
         c = q.content
         shared = min(hi, c.end) - max(lo, c.start)
-        if q.kind in KINDS and shared > 0:
+        if q.kind in REPORT_KINDS and shared > 0:
             # Dice overlap: the quote whose content is closest to the gold piece.
             dice = 2 * shared / (hi - lo + c.end - c.start)
             if best is None or dice > best[0]:
