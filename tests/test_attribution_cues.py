@@ -984,3 +984,42 @@ def test_who_is_urged_belongs_to_the_report(run: Run, verb: str) -> None:
     q = quote_with(run(f"Mayor Ana Ruiz {verb} residents to conserve water this week."), "water")
     assert q.content.text == "residents to conserve water this week"
     assert q.speaker is not None and q.speaker.name == "Ana Ruiz"
+
+
+@pytest.mark.parametrize(
+    ("text", "subject", "rest"),
+    [
+        (
+            "Senator Maria Ostrow was expected to win the seat in May.",
+            "Senator Maria Ostrow",
+            "to win",
+        ),
+        ("Halvik is widely expected to sign the port bill next week.", "Halvik", "to sign"),
+        ("The strike is expected to end before the harvest.", "The strike", "to end"),
+    ],
+)
+def test_what_a_passive_cue_expects_holds_its_subject(
+    run: Run, text: str, subject: str, rest: str
+) -> None:
+    """PolNeAR marks "Ruiz was expected to win" as one content in two pieces, Ruiz and
+    "to win ...": what is expected is Ruiz winning, and nobody named expects it."""
+    quotes = [q for q in run(text).quotes if q.cue is not None and q.cue.text == "expected"]
+    assert sorted(q.content.text.split(" ")[0] for q in quotes) == sorted(
+        [subject.split(" ")[0], "to"]
+    ), [q.content.text for q in quotes]
+    assert [q.content.text for q in quotes if q.content.text.startswith(rest)]
+    assert all(q.speaker is None for q in quotes)
+
+
+def test_an_expletive_or_a_clause_of_its_own_adds_no_piece(run: Run) -> None:
+    quotes = run("It is expected that the ferry will resume service in May.").quotes
+    assert [q.content.text for q in quotes] == ["that the ferry will resume service in May"]
+
+
+def test_one_word_before_a_parenthetical_cue_is_a_piece_when_it_names_something(
+    run: Run,
+) -> None:
+    quotes = run("Prices, Ostrow said, will rise again in the spring.").quotes
+    assert [q.content.text for q in quotes] == ["Prices", "will rise again in the spring"]
+    quotes = run("Because, Ostrow said, the levy failed twice, the council dropped it.").quotes
+    assert [q.content.text for q in quotes] == ["the levy failed twice"]

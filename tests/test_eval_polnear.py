@@ -3,6 +3,8 @@ spans, and a small run on the dataset when it is there."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from framelens import load_settings
@@ -189,9 +191,34 @@ def test_a_quotation_in_the_writers_sentence_joins_the_report_before_it() -> Non
     (att,) = predicted(Analysis(article=Article(text=text), quotes=[report, later]))
     assert len(att.content) == 2 and att.cue == ((cue.start, cue.end),)
     assert att.source == ((0, 4),)
-    # a direct quote with no cue joins only a direct attribution
-    lone = _direct(text, 3, s('"owes'), len(text) - 1, None, speaker)
-    assert len(predicted(Analysis(article=Article(text=text), quotes=[report, lone]))) == 2
+
+
+def test_a_direct_quote_right_after_its_speakers_report_joins_it() -> None:
+    """PolNeAR marks 'Kell said the depot will close. "It is a sad day."' as one
+    attribution; the same quotation a paragraph later, or after another speaker's report,
+    is one of its own."""
+    kell = Speaker(name="Tomas Kell", span=Span(start=0, end=4, text="Kell"))
+
+    def attributions(text: str, speaker: Speaker = kell) -> list[Any]:
+        s = text.index
+        cue = Span.of(text, s("said"), s("said") + 4)
+        report = Quote(
+            id="q1",
+            kind="indirect",
+            span=Span.of(text, 0, s(".") + 1),
+            content=Span.of(text, s("the depot"), s(".")),
+            cue=cue,
+            speaker=kell,
+        )
+        a = s('"It is')
+        lone = _direct(text, 2, a, s('"', a + 1) + 1, None, speaker)
+        return predicted(Analysis(article=Article(text=text), quotes=[report, lone]))
+
+    (att,) = attributions('Kell said the depot will close in May. "It is a sad day for us."')
+    assert len(att.content) == 2 and att.source == ((0, 4),)
+    assert len(attributions('Kell said the depot will close.\n\n"It is a sad day."')) == 2
+    ruiz = Speaker(name="Ana Ruiz", span=Span(start=0, end=4, text="Kell"))
+    assert len(attributions('Kell said the depot will close. "It is a sad day."', ruiz)) == 2
 
 
 def test_a_quote_after_narrative_is_an_attribution_of_its_own() -> None:

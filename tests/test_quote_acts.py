@@ -103,7 +103,7 @@ def test_a_stance_record_is_well_formed(run: Run) -> None:
     assert q.span.start <= q.cue.start and q.content.end <= q.span.end
     assert 0.0 < q.confidence <= 1.0 and q.confidence >= load_model().threshold
     assert q.speaker is not None and q.speaker.name == "Maria Ostrow"
-    assert q.analyzer == "quotes.v10"
+    assert q.analyzer == "quotes.v11"
 
 
 def test_a_pronoun_source_resolves_like_a_report(run: Run) -> None:
@@ -208,3 +208,64 @@ def test_a_stance_is_counted_apart_from_the_quotes(run: Run) -> None:
     )
     found = counts(a)
     assert (found["quotes"], found["stances"]) == (1, 1), found
+
+
+#: A verb of the cue lexicon with one word after it, from both sides (even items one side,
+#: the odd the other): a position, which the rules' floor of two words left to nobody.
+SHORT = [
+    ("The Farmers' Union endorsed Ostrow.", "Union", "Ostrow"),
+    ("The Chamber of Commerce endorsed Halvik.", "Chamber", "Halvik"),
+    ("Senator Maria Ostrow condemned Halvik.", "Ostrow", "Halvik"),
+    ("Senator Tomas Halvik condemned Ostrow.", "Halvik", "Ostrow"),
+]
+
+#: An adjective of attitude with what it is about, from both sides ("is opposed to" is
+#: parsed as a passive verb: the rules read it).
+ATTITUDES = [
+    ("Senator Maria Ostrow is skeptical of the transit levy.", "Ostrow", "the transit levy"),
+    ("Senator Tomas Halvik is skeptical of the fuel subsidy.", "Halvik", "the fuel subsidy"),
+    ("The dockworkers' union was sure that the port would close.", "union", "the port would"),
+    ("The shipping company was sure that the port would stay open.", "company", "the port would"),
+]
+
+
+def _candidate(run: Run, text: str, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
+    """The stances the pass reads in ``text`` (every candidate kept: threshold 0)."""
+    monkeypatch.setattr(load_model(), "threshold", 0.0)
+    out = [
+        (q.cue.text if q.cue else "", q.content.text, q.speaker.name if q.speaker else "")
+        for q in run(text).quotes
+        if q.kind == "stance"
+    ]
+    monkeypatch.undo()
+    return out
+
+
+@pytest.mark.parametrize(("text", "speaker", "content"), SHORT + ATTITUDES)
+def test_one_word_and_attitudes_are_read_with_their_source(
+    run: Run, monkeypatch: pytest.MonkeyPatch, text: str, speaker: str, content: str
+) -> None:
+    hits = [c for c in _candidate(run, text, monkeypatch) if content in c[1] and speaker in c[2]]
+    assert hits, _candidate(run, text, monkeypatch)
+    cue = hits[0][0]
+    assert cue in ("endorsed", "condemned", "skeptical", "sure"), hits
+
+
+def test_one_word_and_attitudes_are_scored_alike_for_both_sides(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for group in (SHORT, ATTITUDES):
+        scores = [stance_score(run, text, monkeypatch) for text, _, _ in group]
+        for a, b in zip(scores[::2], scores[1::2], strict=True):
+            assert abs(a - b) <= 0.25, scores
+        # the model's decision is the same for both sides of each pair
+        kept = [bool([q for q in run(t).quotes if q.kind == "stance"]) for t, _, _ in group]
+        assert kept[::2] == kept[1::2], kept
+
+
+def test_a_bare_pronoun_and_an_attitude_with_nothing_after_it_are_not_read(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert not _candidate(run, "Tomas Kell denied it.", monkeypatch)
+    assert not _candidate(run, "Senator Maria Ostrow is skeptical.", monkeypatch)
+    assert not _candidate(run, "The harbour was quiet on Sunday morning.", monkeypatch)

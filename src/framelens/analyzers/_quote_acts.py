@@ -10,7 +10,12 @@ logistic-regression model, trained on PolNeAR train (``scripts/train_attribution
 
 **Candidates**: verbs outside quotation marks, not already a cue, that have what they
 attribute after them (objects and complements, else the object of a preposition:
-``content_of``).
+``content_of``); and adjectives of attitude predicated of a subject with what they are
+about ("is opposed to the levy", "were sure that ...", "felt worried about ..."), the
+subject being the linking verb's. A verb of the cue lexicon with one word after it is read
+too ("endorsed Ostrow", "declared bankruptcy": PolNeAR marks them, and the rules' floor
+of two words left them to nobody), except a bare pronoun ("Kell denied it" reports
+nothing).
 
 **Features** (``features``): indicators of the verb (lemma, tag, dependency, its
 children's dependencies, prepositions, its object's lemma, the lexicon list of the lemma,
@@ -26,10 +31,9 @@ against "... against the pipeline"), where the same instrument must read both si
 alike.
 
 What the model accepts is a ``stance``, a position or act the writer attributes to the
-source; or, when the cue lexicon lists the verb, ``indirect`` (a report the rules' clause
-finder missed), held to the rules' floor of two words of content ("Kell denied it" reports
-nothing). The lexicon's verbs for naming alone ("called her on Monday", "saw the bridge")
-are left to the rules.
+source; or, when the cue lexicon lists the verb and two words or more follow it,
+``indirect`` (a report the rules' clause finder missed). The lexicon's verbs for naming
+alone ("called her on Monday", "saw the bridge") are left to the rules.
 """
 
 from __future__ import annotations

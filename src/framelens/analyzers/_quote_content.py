@@ -99,6 +99,8 @@ class ReportedContent:
             comps = self._clause_after_evidence(tok)
         if comps:
             out = []
+            if (raised := self._raised_subject(tok, comps)) is not None:
+                out.append(raised)
             for c in comps:
                 if (lost := self.lost_subject(c, tok)) is not None:
                     out.append(trim(text, subtree_span(c)[0], lost.left_edge.idx))
@@ -144,6 +146,20 @@ class ReportedContent:
                 pieces.append(trim(text, min(r[0] for r in rest), max(r[1] for r in rest)))
             return pieces
         return []
+
+    def _raised_subject(self, cue: Token, comps: list[Token]) -> tuple[int, int] | None:
+        """ "Ruiz was expected to win the seat": what is expected is Ruiz winning it, so a
+        passive cue's subject is the first piece of an infinitive's content (PolNeAR marks
+        it so); the passive's subject never speaks. None for an expletive ("it is
+        expected that ...") or when the content is a clause of its own."""
+        if not any(c.dep_ == "auxpass" for c in cue.children):
+            return None
+        if not any(c.dep_ == "xcomp" and c.i > cue.i for c in comps):
+            return None
+        subj = next((c for c in cue.lefts if c.dep_ == "nsubjpass"), None)
+        if subj is None or subj.lower_ in ("it", "there"):
+            return None
+        return trim(self.text, *subtree_span(subj))
 
     def is_label(self, colon: Token, dash: bool = False) -> bool:
         """A speaker label opening a paragraph: 'TAPPER: ...', 'Sen. Ann Cole: ...'; with

@@ -1,4 +1,4 @@
-"""Quotes v10: every quotation, who said it, how the writer introduces them, scare quotes,
+"""Quotes v11: every quotation, who said it, how the writer introduces them, scare quotes,
 and the positions and acts the writer attributes to a source.
 
 Rules on the shared parse, in four passes, and a learned screen and a learned pass after
@@ -32,8 +32,9 @@ an introduction ending in ``:``/``,`` or a verb of saying (``He said "..."``) â€
   (content = the rest of the sentence), the object of ``object`` verbs ("denied the
   report"), a colon introduction without marks (``X writes: ...``), a transcript label
   (``TAPPER: ...``) and parenthetical cues (``The army, he said, was ...``: two pieces
-  sharing the cue). A clause *before* its cue must be set off by punctuation ("Sales were
-  great, he said"), which filters parser mistakes.
+  sharing the cue; so is a passive cue's subject and its infinitive, ``Ruiz was expected
+  to win``: what is expected is Ruiz winning). A clause *before* its cue must be set off
+  by punctuation ("Sales were great, he said"), which filters parser mistakes.
 - An embedded region no clause took is ``mixed`` when a cue verb (or ``naming`` verb)
   governs it (``called Aleppo a "symbol of ..."``: content = the verb's objects); else a
   ``title`` after a noun for a work (``work_nouns``: "his book", "a column called"), or in
@@ -51,14 +52,16 @@ middleman ("X cited Y, who said ...") are never screened.
 A dropped report's cue stays taken: the learned pass does not read it again.
 
 **2c. The learned pass** (``quote_acts``, on by default): each verb the rules left, outside
-quotation marks, with complements after it, is scored by a logistic regression trained on
-PolNeAR train (``resources/attribution/``); above the model's threshold it is a ``stance``
-("the union backed the strike": a position or act the writer attributes to a source), or
-``indirect`` when the cue lexicon lists the verb (then with two words of content at least,
-as the rules ask; verbs listed only for naming, "call" and "see", are left to the rules).
-Content = the verb's complements after it (else the object of its preposition); the
-speaker is found as for a report (a passive's "by" object first); confidence = the
-model's probability.
+quotation marks, with complements after it, and each adjective of attitude with what it is
+about ("is skeptical of the levy", "were sure that ..."), is scored by a logistic
+regression trained on PolNeAR train (``resources/attribution/``); above the model's
+threshold it is a ``stance`` ("the union backed the strike", "the union endorsed Ostrow": a
+position or act the writer attributes to a source), or ``indirect`` when the cue lexicon
+lists the verb and two words or more follow it (verbs listed only for naming, "call" and
+"see", are left to the rules; a bare pronoun after a listed verb, "Kell denied it", is
+read by nobody). Content = the verb's complements after it (else the object of its
+preposition); the speaker is found as for a report (a passive's "by" object first; the
+linking verb's subject for an adjective); confidence = the model's probability.
 
 **3. The speaker** is the grammatical subject of the cue (through ``conj``/``advcl``/
 ``xcomp`` chains; the noun a participle modifies: "a statement saying"), the object of
@@ -111,7 +114,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
-from spacy.symbols import AUX, VERB
+from spacy.symbols import ADJ, AUX, VERB
 
 from ..context import Context
 from ..model import REPORT_KINDS, Actor, Quote, QuoteKind, Span
@@ -152,7 +155,7 @@ from ._quote_syntax import (
 from .base import Analyzer, analyzers
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Doc, Token
 
     from ..config import Settings
 
@@ -250,7 +253,10 @@ class QuotesAnalyzer(Analyzer):
     # report whose cue is in that sentence; an infinitive after a quotation is not its cue.
     # v10: the screen (an indirect report of the rules is kept only when a model trained
     # on PolNeAR reads it as attributed); the learned pass's threshold chosen with it.
-    version = "10"
+    # v11: the learned pass also reads a verb of saying with one word after it ("endorsed
+    # Ostrow", a stance; never a bare pronoun) and an adjective of attitude ("is opposed to
+    # the levy", "were sure that ..."); attribution.v4.
+    version = "11"
     needs = ("actors",)
     produces = ("quotes",)
     description = (
@@ -661,10 +667,17 @@ class _Finder:
             if not pieces:
                 continue
             # A piece stays in the cue's paragraph (a headline the parser glued to the first
-            # sentence is not reported speech) and needs two words ("because, he said, ...").
+            # sentence is not reported speech) and needs two words ("because, he said, ..."),
+            # or one naming what the rest is said of ("Prices, he said, will rise", "Ruiz
+            # was expected to win").
             para = self.idx.para(tok.idx)
             pieces = [self._clip(p, para) for p in pieces]
-            pieces = [_cover(p, embedded) for p in pieces if word_count(self.text[p[0] : p[1]]) > 1]
+            pieces = [
+                _cover(p, embedded)
+                for k, p in enumerate(pieces)
+                if word_count(self.text[p[0] : p[1]]) > 1
+                or (k + 1 < len(pieces) and self._nominal(p))
+            ]
             if not pieces or any(d_index.overlaps(p[0], p[1]) for p in pieces):
                 continue
             if d_index.overlaps(tok.idx, tok.idx + len(tok.text)):
@@ -688,6 +701,13 @@ class _Finder:
                 self.found.append(Found(kind, span, p, cue, subject, confidence=confidence))
             self.used_cues.add(tok.i)
         return [r for k, r in enumerate(embedded) if k not in taken]
+
+    def _nominal(self, piece: tuple[int, int]) -> bool:
+        """Whether a piece of one word is a noun, a name or a pronoun."""
+        tok = self.idx.token_at(piece[0])
+        if tok is None or piece[1] != tok.idx + len(tok.text):
+            return False
+        return tok.pos_ in ("NOUN", "PROPN", "PRON")
 
     def _nominal_host(self, tok: Token) -> Token:
         """ "The commission said in a statement that ...": the parser hung the clause on
@@ -757,15 +777,19 @@ class _Finder:
     # -- the learned pass: what the rules left --
 
     def act_candidates(self) -> list[tuple[Candidate, list[str]]]:
-        """The verbs the rules left, each with what it would attribute and its features
-        (``_quote_acts``); run after the rules."""
+        """The verbs the rules left, and the adjectives of attitude ("is opposed to the
+        levy"), each with what it would attribute and its features (``_quote_acts``); run
+        after the rules."""
         reports = self._report_ranges()
         direct = Ranges((r.start, r.end) for r in self.direct_regions)
         out = []
         doc = self.idx.doc
         classes: dict[str, str] = {}
-        for i in np.flatnonzero(doc.to_array("POS") == VERB).tolist():
+        pos = doc.to_array("POS")
+        for i in np.flatnonzero((pos == VERB) | (pos == ADJ)).tolist():
             tok = doc[i]
+            if tok.pos == ADJ and not _attitude(tok):
+                continue
             if i in self.used_cues or _withheld(tok):
                 continue
             lemma = cue_lemma(tok)
@@ -782,10 +806,12 @@ class _Finder:
             if content is None:
                 continue
             start, end = self._clip(content, self.idx.para(tok.idx))
-            if end <= start or (listed and word_count(self.text[start:end]) < 2):
+            if end <= start or (listed and _bare_pronoun(doc, start, end)):
                 continue
             passive = any(c.dep_ == "auxpass" for c in tok.children)
-            subject = (agent_of(tok) if passive else None) or self._speaker_token(tok)
+            subject = (agent_of(tok) if passive else None) or self._speaker_token(
+                tok.head if tok.pos == ADJ else tok
+            )
             if _the_reader(subject):
                 continue
             cand = Candidate(tok, (start, end), subject, listed)
@@ -803,7 +829,8 @@ class _Finder:
             p = model.score(sparse)
             if p < model.threshold:
                 continue
-            kind: QuoteKind = "indirect" if cand.listed else "stance"
+            words = word_count(self.text[cand.content[0] : cand.content[1]])
+            kind: QuoteKind = "indirect" if cand.listed and words > 1 else "stance"
             cue = cue_span(cand.verb)
             span = (min(cand.content[0], cue[0]), max(cand.content[1], cue[1]))
             self.found.append(Found(kind, span, cand.content, cue, cand.subject, confidence=p))
@@ -907,6 +934,27 @@ def _who_inside(head: Token, ends: range) -> Token | None:
             ):
                 return tok
     return None
+
+
+#: verbs that link a subject to an attitude ("is sure that", "felt worried about")
+_LINKS = frozenset(("be", "feel", "seem", "remain", "become", "appear", "sound", "grow"))
+
+
+def _attitude(adj: Token) -> bool:
+    """An adjective of attitude predicated of a subject, with what it is about: "were
+    sure that ...", "is opposed to ...", "felt worried about ..."."""
+    return (
+        adj.dep_ == "acomp"
+        and adj.head.lemma_ in _LINKS
+        and any(c.dep_ in ("prep", "xcomp", "ccomp") for c in adj.rights)
+    )
+
+
+def _bare_pronoun(doc: Doc, start: int, end: int) -> bool:
+    """Whether ``doc``'s ``[start, end)`` is one pronoun: "Kell denied it" reports nothing
+    a reader can use, where "the union endorsed Ostrow" is a position."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return span is not None and len(span) == 1 and span[0].pos_ == "PRON"
 
 
 def _imperative(verb: Token) -> bool:

@@ -22,7 +22,10 @@ previous speaker joins that speaker's preceding direct attribution, and a mixed 
 quotation in the writer's sentence) that speaker's preceding attribution of any kind,
 unless a paragraph of other text lies between them, as PolNeAR joins the paragraphs of one
 quotation and the pieces of one report (a quote after a paragraph of narrative is an
-attribution of its own). The predicted source is the
+attribution of its own); a direct quote with no cue right after its speaker's report of
+any kind in the same paragraph ('Kell said the depot will close. "It is a sad day."') joins
+that report, as PolNeAR marks the report and the quotation as one content (on PolNeAR
+train, speaker overlap F1 0.7300 without this and 0.7317 with it). The predicted source is the
 speaker's surface mention in the attribution: ``resolved_from`` (the pronoun or
 description) when the name was resolved, else ``speaker.span`` extended over descriptions
 right next to it ("Samuel Ortiz, the group's director").
@@ -226,6 +229,17 @@ def predicted(analysis: Analysis) -> list[Attribution]:
                 prev is not None
                 and prev[0].speaker.name == q.speaker.name  # type: ignore[union-attr]
                 and not _narrative_between(text[prev[-1].span.end : q.span.start])
+            ):
+                prev.append(q)
+                continue
+            # a direct quote right after its speaker's report in the same paragraph ('Kell
+            # said the depot will close. "It is a sad day."') continues that report
+            prev = groups[-1] if groups and q.kind == "direct" else None
+            if (
+                prev is not None
+                and prev[0].speaker is not None
+                and prev[0].speaker.name == q.speaker.name
+                and "\n" not in text[prev[-1].span.end : q.span.start]
             ):
                 prev.append(q)
                 continue
