@@ -5,8 +5,8 @@
     python scripts/train_attribution.py --data ../shared/datasets/polnear [--cache DIR]
 
 For every article of PolNeAR train and dev: the spaCy parse and the ``actors`` analyzer
-(what ``quotes`` reads), the quote rules, then ``_Finder.report_candidates`` (each
-indirect report the rules made, with its features) and ``_Finder.act_candidates`` (each
+(what ``quotes`` reads), the quote rules, then ``LearnedReads.report_candidates`` (each
+indirect report the rules made, with its features) and ``LearnedReads.act_candidates`` (each
 verb the rules left, with what it would attribute and its features): the very functions
 the analyzer runs. A report or a candidate is positive when its cue lies inside a gold
 cue (any attribution of the canonical annotation). For each of the two, a logistic
@@ -39,6 +39,7 @@ import numpy as np
 
 from framelens import load_settings
 from framelens.analyzers import _quote_acts, _quote_screen
+from framelens.analyzers._quote_learned import LearnedReads
 from framelens.analyzers._quote_syntax import DocIndex
 from framelens.analyzers.quotes import QuotesAnalyzer, _Finder
 from framelens.context import Context
@@ -79,11 +80,12 @@ def candidates(folder: Path, split: str) -> tuple[list[Any], list[Any]]:
         ctx = Context(article=article, doc=doc, analysis=analysis, settings=settings)
         finder = _Finder(DocIndex(doc, gold.text), lex, actors=ctx.analysis.actors)
         finder.find(article_quotes(ctx))
+        learned = LearnedReads(finder, ctx.analysis.actors)
         cues = gold_cue_chars(gold)
-        for item, sparse in finder.report_candidates():
+        for item, sparse in learned.report_candidates():
             assert item.cue is not None
             reports.append((sparse, int(any(i in cues for i in range(*item.cue)))))
-        for cand, sparse in finder.act_candidates():
+        for cand, sparse in learned.act_candidates():
             rows.append((sparse, int(cand.verb.idx in cues)))
     return rows, reports
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 import pytest
 
 from framelens import Pipeline, load_settings
+from framelens.analyzers._quote_learned import LearnedReads
 from framelens.analyzers._quote_screen import SCREENED, load_screen
 from framelens.analyzers._quote_syntax import DocIndex
 from framelens.analyzers.quotes import QuotesAnalyzer, _Finder
@@ -144,7 +145,7 @@ def _reports(text: str) -> list[list[str]]:
     ctx = Context(article=article, doc=doc, analysis=analysis, settings=settings)
     finder = _Finder(DocIndex(doc, text), QuotesAnalyzer(settings).lex, actors=analysis.actors)
     finder.find(article_quotes(ctx))
-    return [sparse for _, sparse in finder.report_candidates()]
+    return [sparse for _, sparse in LearnedReads(finder, analysis.actors).report_candidates()]
 
 
 def test_the_features_hold_no_name() -> None:

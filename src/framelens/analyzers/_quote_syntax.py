@@ -429,3 +429,50 @@ def has_name_modifier(tok: Token) -> bool:
 
 def is_definite(tok: Token) -> bool:
     return any(c.lower_ in ("the", "this", "that") for c in tok.lefts)
+
+
+#: Words that open an indirect question: what follows a negated "say" was not said.
+_OPEN_QUESTION = frozenset({"whether", "if", "where", "what", "when", "why", "how", "who", "which"})
+
+
+#: "was not authorized to discuss ...": what someone may not say was not said.
+_PERMITTED = frozenset({"authorize", "allow", "permit", "want", "wish", "able", "free", "clear"})
+
+
+def the_reader(subject: Token | None) -> bool:
+    """ "Do you know where your candidate's tax returns are?", "Let's say you think a
+    degree will cost $160,000": the writer puts it to the reader, whom no report quotes
+    (nor the "us" of "let's say")."""
+    if subject is None or subject.pos_ != "PRON":
+        return False
+    verb = subject.head
+    let = "let" in (verb.lemma_.lower(), verb.head.lemma_.lower())
+    return subject.lower_ == "you" or (subject.lower_ in ("'s", "us") and let)
+
+
+def withheld(cue: Token) -> bool:
+    """ "declined to comment on the report", "refused to say whether ...", "would not say
+    whether ...", "did not say where ...", "failed to show that ...", "was not authorized
+    to discuss ...", "spoke on condition of anonymity to discuss ...": what follows was
+    not said. The refusal itself is reported (the outer verb is an intention cue); the
+    inner verb reports nothing."""
+    head = cue.head.lemma_.lower()
+    if cue.dep_ == "xcomp" and head in ("refuse", "decline", "fail"):
+        return True
+    if (
+        cue.dep_ == "xcomp"
+        and head in _PERMITTED
+        and any(c.dep_ == "neg" for c in cue.head.children)
+    ):
+        return True  # "because he was not authorized to discuss the talks publicly"
+    if (
+        cue.dep_ == "advcl"
+        and head in ("speak", "talk")
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in cue.children)
+        and not any(c.dep_ == "ccomp" for c in cue.children)
+    ):
+        return True  # "spoke on condition of anonymity to discuss the talks": the topic
+    negated = any(c.dep_ == "neg" for c in cue.children)
+    return negated and any(  # "did not say where those corridors lead"
+        c.dep_ == "ccomp" and c.left_edge.lower_ in _OPEN_QUESTION for c in cue.children
+    )

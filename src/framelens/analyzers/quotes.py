@@ -3,7 +3,8 @@ and the positions and acts the writer attributes to a source.
 
 Rules on the shared parse, in four passes, and a learned screen and a learned pass after
 the rules' second. Pass 1 lives in ``framelens.text.quote_marks``, pass 2 here, the
-screen in ``_quote_screen``, the learned pass in ``_quote_acts``, pass 3 in
+screen and the learned pass in ``_quote_learned`` (what they read over the rules'
+findings; their models and indicators in ``_quote_screen`` and ``_quote_acts``), pass 3 in
 ``_quote_speakers`` and pass 4 in ``_quote_sources``; ``_quote_syntax`` holds the cue
 lexicon (``resources/lexicons/cue_verbs.toml``) and small parse helpers.
 
@@ -107,32 +108,21 @@ probability.
 
 from __future__ import annotations
 
-import functools
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-import numpy as np
-from spacy.symbols import ADJ, AUX, VERB
-
 from ..context import Context
-from ..model import REPORT_KINDS, Actor, Quote, QuoteKind, Span
+from ..model import Actor, Quote, QuoteKind, Span
 from ..text.furniture import dateline_end
 from ..text.intervals import Ranges
 from ..text.quote_marks import Region, article_quotes
-from ._quote_acts import (
-    ActModel,
-    ActorTypes,
-    Candidate,
-    content_of,
-    features,
-    lexicon_class,
-    load_model,
-)
+from ._quote_acts import ActModel, load_model
 from ._quote_content import ReportedContent
-from ._quote_screen import SCREENED, load_screen, report_features
-from ._quote_speakers import AUDIENCE_VERBS, NOT_SPEAKER_ENTS, Resolver, middleman
+from ._quote_learned import LearnedReads
+from ._quote_screen import load_screen
+from ._quote_speakers import AUDIENCE_VERBS, NOT_SPEAKER_ENTS, Resolver
 from ._quote_syntax import (
     WORD,
     DocIndex,
@@ -148,14 +138,16 @@ from ._quote_syntax import (
     load_lexicon,
     subject_of,
     subtree_span,
+    the_reader,
     to_infinitive,
     trim,
+    withheld,
     word_count,
 )
 from .base import Analyzer, analyzers
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Token
 
     from ..config import Settings
 
@@ -167,53 +159,6 @@ SCARE_MAX_WORDS = 4
 SHORT_POST_WINDOW = 5
 #: A quotation opening with a speaker label in capitals: a quoted transcript.
 _TRANSCRIPT = re.compile(r"[A-Z][A-Z.'’\-]+(?: [A-Z][A-Z.'’\-]+){0,3}:\s")
-
-
-#: Words that open an indirect question: what follows a negated "say" was not said.
-_OPEN_QUESTION = frozenset({"whether", "if", "where", "what", "when", "why", "how", "who", "which"})
-
-
-#: "was not authorized to discuss ...": what someone may not say was not said.
-_PERMITTED = frozenset({"authorize", "allow", "permit", "want", "wish", "able", "free", "clear"})
-
-
-def _the_reader(subject: Token | None) -> bool:
-    """ "Do you know where your candidate's tax returns are?", "Let's say you think a
-    degree will cost $160,000": the writer puts it to the reader, whom no report quotes
-    (nor the "us" of "let's say")."""
-    if subject is None or subject.pos_ != "PRON":
-        return False
-    verb = subject.head
-    let = "let" in (verb.lemma_.lower(), verb.head.lemma_.lower())
-    return subject.lower_ == "you" or (subject.lower_ in ("'s", "us") and let)
-
-
-def _withheld(cue: Token) -> bool:
-    """ "declined to comment on the report", "refused to say whether ...", "would not say
-    whether ...", "did not say where ...", "failed to show that ...", "was not authorized
-    to discuss ...", "spoke on condition of anonymity to discuss ...": what follows was
-    not said. The refusal itself is reported (the outer verb is an intention cue); the
-    inner verb reports nothing."""
-    head = cue.head.lemma_.lower()
-    if cue.dep_ == "xcomp" and head in ("refuse", "decline", "fail"):
-        return True
-    if (
-        cue.dep_ == "xcomp"
-        and head in _PERMITTED
-        and any(c.dep_ == "neg" for c in cue.head.children)
-    ):
-        return True  # "because he was not authorized to discuss the talks publicly"
-    if (
-        cue.dep_ == "advcl"
-        and head in ("speak", "talk")
-        and any(c.dep_ == "aux" and c.lower_ == "to" for c in cue.children)
-        and not any(c.dep_ == "ccomp" for c in cue.children)
-    ):
-        return True  # "spoke on condition of anonymity to discuss the talks": the topic
-    negated = any(c.dep_ == "neg" for c in cue.children)
-    return negated and any(  # "did not say where those corridors lead"
-        c.dep_ == "ccomp" and c.left_edge.lower_ in _OPEN_QUESTION for c in cue.children
-    )
 
 
 #: Entities that never head the phrase of a cue's lost subject: those that never speak, and
@@ -331,10 +276,12 @@ class _Finder:
         self._direct(standalone, regions)
         leftover = self._clauses(embedded, standalone)
         self._embedded(leftover)
-        if self.screen is not None:
-            self._screen(self.screen)
-        if self.acts is not None:
-            self._acts(self.acts)
+        if self.screen is not None or self.acts is not None:
+            learned = LearnedReads(self, self.actors)
+            if self.screen is not None:
+                learned.screen(self.screen)
+            if self.acts is not None:
+                learned.acts(self.acts)
         return self.found
 
     # -- classification of a region --
@@ -422,7 +369,7 @@ class _Finder:
         item = Found("direct", span, (s, e) if e > s else (region.inner_start, region.inner_end))
         if cue is not None:
             item.cue = cue_span(cue)
-            item.subject = self._speaker_token(cue, window)
+            item.subject = self.speaker_token(cue, window)
             self.used_cues.add(cue.i)
             # The span is the whole attribution: quote, cue and (nearby) speaker.
             parts = [span, item.cue]
@@ -437,7 +384,7 @@ class _Finder:
         item.confidence = confidence
         self.found.append(item)
 
-    def _speaker_token(self, cue: Token, window: tuple[int, int] | None = None) -> Token | None:
+    def speaker_token(self, cue: Token, window: tuple[int, int] | None = None) -> Token | None:
         """The speaker's head token; with a window, it must lie there (next to a quote)."""
         if cue.lower_ == "according":
             for child in cue.children:
@@ -661,7 +608,7 @@ class _Finder:
         taken: set[int] = set()
         d_index = Ranges((r.start, r.end) for r in standalone)
         for tok in self.idx.doc:
-            if tok.i in self.used_cues or _withheld(tok):
+            if tok.i in self.used_cues or withheld(tok):
                 continue
             pieces = self.content.clause_content(tok)
             if not pieces:
@@ -671,7 +618,7 @@ class _Finder:
             # or one naming what the rest is said of ("Prices, he said, will rise", "Ruiz
             # was expected to win").
             para = self.idx.para(tok.idx)
-            pieces = [self._clip(p, para) for p in pieces]
+            pieces = [self.clip(p, para) for p in pieces]
             pieces = [
                 _cover(p, embedded)
                 for k, p in enumerate(pieces)
@@ -692,8 +639,8 @@ class _Finder:
             tok = self._nominal_host(tok)
             lemma = cue_lemma(tok)
             confidence = 0.6 if lemma in lex.cognition and lemma not in lex.speech else 0.8
-            subject = self._speaker_token(tok)
-            if _the_reader(subject):
+            subject = self.speaker_token(tok)
+            if the_reader(subject):
                 continue
             cue = cue_span(tok)
             for p in pieces:
@@ -721,7 +668,7 @@ class _Finder:
                 return verb
         return tok
 
-    def _clip(self, piece: tuple[int, int], para: tuple[int, int]) -> tuple[int, int]:
+    def clip(self, piece: tuple[int, int], para: tuple[int, int]) -> tuple[int, int]:
         start, end = max(piece[0], para[0]), min(piece[1], para[1])
         # A dateline is not reported speech, whatever the parser hung on the cue: the piece
         # starts after it (a piece inside it, "MANCHESTER, N.H. (Wire)", comes to nothing).
@@ -729,112 +676,6 @@ class _Finder:
         if dateline is not None and start < dateline:
             start = min(dateline, end)
         return trim(self.text, start, end)
-
-    # -- the learned parts: what they read --
-
-    @functools.cached_property
-    def actor_type(self) -> ActorTypes:
-        """The type of the actor a token names (built once, for the screen and the pass)."""
-        return ActorTypes(self.actors)
-
-    def _report_ranges(self) -> Ranges:
-        """The contents of the reports found so far."""
-        return Ranges(f.content for f in self.found if f.kind in REPORT_KINDS)
-
-    # -- the screen: which of the rules' reports the writer attributes --
-
-    def report_candidates(self) -> list[tuple[Found, list[str]]]:
-        """The rules' reports the screen reads, each with its features (``_quote_screen``);
-        run after the rules, before the learned pass."""
-        reports = self._report_ranges()
-        out = []
-        for item in self.found:
-            if item.kind not in SCREENED or item.cue is None:
-                continue
-            cue = self.idx.token_at(item.cue[0])  # the token the resolver reads as the cue
-            if cue is None or cue.pos not in (VERB, AUX):  # a transcript's "HOST:" label
-                continue
-            if middleman(cue, item.subject) is not None:  # "X cited Y, who said ...": Y's
-                continue
-            under = cue.head.i != cue.i and cue.head.i in self.used_cues
-            inside = reports.holds_point(cue.idx)
-            sparse = report_features(
-                item, cue, self.lex, self.actor_type, under_cue=under, in_report=inside
-            )
-            out.append((item, sparse))
-        return out
-
-    def _screen(self, model: ActModel) -> None:
-        # a report turned down keeps its cue used: the learned pass does not read it again
-        drop = {
-            id(item)
-            for item, sparse in self.report_candidates()
-            if model.score(sparse) < model.threshold
-        }
-        if drop:
-            self.found = [f for f in self.found if id(f) not in drop]
-
-    # -- the learned pass: what the rules left --
-
-    def act_candidates(self) -> list[tuple[Candidate, list[str]]]:
-        """The verbs the rules left, and the adjectives of attitude ("is opposed to the
-        levy"), each with what it would attribute and its features (``_quote_acts``); run
-        after the rules."""
-        reports = self._report_ranges()
-        direct = Ranges((r.start, r.end) for r in self.direct_regions)
-        out = []
-        doc = self.idx.doc
-        classes: dict[str, str] = {}
-        pos = doc.to_array("POS")
-        for i in np.flatnonzero((pos == VERB) | (pos == ADJ)).tolist():
-            tok = doc[i]
-            if tok.pos == ADJ and not _attitude(tok):
-                continue
-            if i in self.used_cues or _withheld(tok):
-                continue
-            lemma = cue_lemma(tok)
-            if lemma not in classes:
-                classes[lemma] = lexicon_class(lemma, self.lex)
-            listed = classes[lemma]
-            if listed == "naming":
-                continue
-            if self.quoted.holds_point(tok.idx) or direct.holds_point(tok.idx):
-                continue
-            if _imperative(tok):  # "Consider the view of X": the writer to the reader
-                continue
-            content = content_of(tok)  # (the subject is the resolver's, below)
-            if content is None:
-                continue
-            start, end = self._clip(content, self.idx.para(tok.idx))
-            if end <= start or (listed and _bare_pronoun(doc, start, end)):
-                continue
-            passive = any(c.dep_ == "auxpass" for c in tok.children)
-            subject = (agent_of(tok) if passive else None) or self._speaker_token(
-                tok.head if tok.pos == ADJ else tok
-            )
-            if _the_reader(subject):
-                continue
-            cand = Candidate(tok, (start, end), subject, listed)
-            sparse = features(
-                cand,
-                self.actor_type,
-                in_report=reports.holds_point(tok.idx),
-                under_cue=tok.head.i in self.used_cues,
-            )
-            out.append((cand, sparse))
-        return out
-
-    def _acts(self, model: ActModel) -> None:
-        for cand, sparse in self.act_candidates():
-            p = model.score(sparse)
-            if p < model.threshold:
-                continue
-            words = word_count(self.text[cand.content[0] : cand.content[1]])
-            kind: QuoteKind = "indirect" if cand.listed and words > 1 else "stance"
-            cue = cue_span(cand.verb)
-            span = (min(cand.content[0], cue[0]), max(cand.content[1], cue[1]))
-            self.found.append(Found(kind, span, cand.content, cue, cand.subject, confidence=p))
-            self.used_cues.add(cand.verb.i)
 
     # -- embedded regions no clause took --
 
@@ -854,7 +695,7 @@ class _Finder:
                         (min(clause[0], cue.idx), max(clause[1], region.end)),
                         clause,
                         cue_span(cue),
-                        self._speaker_token(cue),
+                        self.speaker_token(cue),
                         confidence=0.75,
                     )
                 )
@@ -934,36 +775,6 @@ def _who_inside(head: Token, ends: range) -> Token | None:
             ):
                 return tok
     return None
-
-
-#: verbs that link a subject to an attitude ("is sure that", "felt worried about")
-_LINKS = frozenset(("be", "feel", "seem", "remain", "become", "appear", "sound", "grow"))
-
-
-def _attitude(adj: Token) -> bool:
-    """An adjective of attitude predicated of a subject, with what it is about: "were
-    sure that ...", "is opposed to ...", "felt worried about ..."."""
-    return (
-        adj.dep_ == "acomp"
-        and adj.head.lemma_ in _LINKS
-        and any(c.dep_ in ("prep", "xcomp", "ccomp") for c in adj.rights)
-    )
-
-
-def _bare_pronoun(doc: Doc, start: int, end: int) -> bool:
-    """Whether ``doc``'s ``[start, end)`` is one pronoun: "Kell denied it" reports nothing
-    a reader can use, where "the union endorsed Ostrow" is a position."""
-    span = doc.char_span(start, end, alignment_mode="expand")
-    return span is not None and len(span) == 1 and span[0].pos_ == "PRON"
-
-
-def _imperative(verb: Token) -> bool:
-    """A verb in the imperative opening its sentence, with no subject ("Consider the view
-    of ...", "Look at the figures"): the writer addressing the reader, nobody's position."""
-    if verb.tag_ != "VB" or any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children):
-        return False
-    first = next((t for t in verb.sent if not (t.is_punct or t.is_space)), None)
-    return first is not None and first.i == verb.i
 
 
 def _cover(piece: tuple[int, int], regions: list[Region]) -> tuple[int, int]:
