@@ -106,8 +106,8 @@ class Settings(BaseModel):
         True,
         description="`quotes` also reports what its learned pass (trained on PolNeAR) finds "
         "attributed where the rules found nothing: positions and acts ('the senator backed "
-        "the bill': kind `stance`) and reports the rules missed (`indirect`); false keeps "
-        "the rules alone",
+        "the bill', 'the union endorsed Ostrow', 'is skeptical of the levy': kind `stance`) "
+        "and reports the rules missed (`indirect`); false keeps the rules alone",
     )
     quote_screen: bool = Field(
         True,
