@@ -11,7 +11,7 @@ logistic-regression model, trained on PolNeAR train (``scripts/train_attribution
 **Candidates**: verbs outside quotation marks, not already a cue, that have what they
 attribute after them (objects and complements, else the object of a preposition:
 ``content_of``); and adjectives of attitude predicated of a subject with what they are
-about ("is opposed to the levy", "were sure that ...", "felt worried about ..."), the
+about ("is skeptical of the levy", "were sure that ...", "felt worried about ..."), the
 subject being the linking verb's. A verb of the cue lexicon with one word after it is read
 too ("endorsed Ostrow", "declared bankruptcy": PolNeAR marks them, and the rules' floor
 of two words left them to nobody), except a bare pronoun ("Kell denied it" reports

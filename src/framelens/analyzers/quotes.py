@@ -199,8 +199,9 @@ class QuotesAnalyzer(Analyzer):
     # v10: the screen (an indirect report of the rules is kept only when a model trained
     # on PolNeAR reads it as attributed); the learned pass's threshold chosen with it.
     # v11: the learned pass also reads a verb of saying with one word after it ("endorsed
-    # Ostrow", a stance; never a bare pronoun) and an adjective of attitude ("is opposed to
-    # the levy", "were sure that ..."); attribution.v4.
+    # Ostrow", a stance; never a bare pronoun) and an adjective of attitude ("is skeptical
+    # of the levy", "were sure that ..."); a passive cue's subject is a piece of what it
+    # expects ("Ruiz was expected | to win"); attribution.v4.
     version = "11"
     needs = ("actors",)
     produces = ("quotes",)
