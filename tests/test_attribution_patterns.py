@@ -38,6 +38,21 @@ def quote_with(analysis: Analysis, piece: str) -> Quote:
     return min(found, key=lambda q: len(q.content.text))
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She said the ferry would not run again before the spring.",
+        "He said the ferry would run again before the spring.",
+    ],
+)
+def test_a_pronoun_with_no_antecedent_is_introduced_as_a_pronoun(run: Run, text: str) -> None:
+    """Nobody is named before it: the record keeps the pronoun, says it is one, and claims
+    no actor and no resolution."""
+    sp = quote_with(run(text), "the ferry would").speaker
+    assert sp is not None and sp.name in ("She", "He")
+    assert sp.introduced == "pronoun" and sp.resolved_from is None and sp.actor_id is None
+
+
 # ---- 1. a role noun resolved to the name the text gave that role ----
 
 

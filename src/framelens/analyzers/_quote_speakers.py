@@ -518,7 +518,7 @@ class Resolver:
         if found is None:
             if lower in PERSON_PRONOUNS and (unnamed := self._unnamed_speaker(tok.idx, surface)):
                 return unnamed
-            return _Resolved(tok.text, surface)
+            return _Resolved(tok.text, surface, how="pronoun")  # unresolved: no resolved_from
         (s, e), actor = found
         if lower in PERSON_PRONOUNS and actor.id not in self.gender:
             self.gender[actor.id] = PERSON_PRONOUNS[lower]
