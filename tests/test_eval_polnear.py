@@ -221,6 +221,31 @@ def test_a_direct_quote_right_after_its_speakers_report_joins_it() -> None:
     assert len(attributions('Kell said the depot will close. "It is a sad day."', ruiz)) == 2
 
 
+def test_a_joint_statement_s_source_is_the_whole_coordination() -> None:
+    text = "Ostrow, Halvik and Brandt said the port would reopen. Kell and the mayor agreed."
+    s = text.index
+
+    def speaker(name: str) -> Speaker:
+        return Speaker(name=name, span=Span.of(text, s(name), s(name) + len(name)))
+
+    lead = speaker("Ostrow")
+    report = Quote(
+        id="q1",
+        kind="indirect",
+        span=Span.of(text, 0, s(".")),
+        content=Span.of(text, s("the port"), s(".")),
+        cue=Span.of(text, s("said"), s("said") + 4),
+        speaker=lead,
+        co_speakers=[speaker("Halvik"), speaker("Brandt")],
+    )
+    (att,) = predicted(Analysis(article=Article(text=text), quotes=[report]))
+    assert [text[a:b] for a, b in att.source] == ["Ostrow, Halvik and Brandt"]
+    # a co-speaker named elsewhere in the sentence is not part of the source's mention
+    report.co_speakers = [speaker("Kell")]
+    (att,) = predicted(Analysis(article=Article(text=text), quotes=[report]))
+    assert [text[a:b] for a, b in att.source] == ["Ostrow"]
+
+
 def test_a_quote_after_narrative_is_an_attribution_of_its_own() -> None:
     """PolNeAR joins the paragraphs of one quotation, not a speaker's quotes that narrative
     separates: the later one must not swallow the earlier one's match."""

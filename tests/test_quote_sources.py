@@ -56,6 +56,17 @@ def test_premodifiers_describe_but_a_courtesy_title_does_not() -> None:
     assert _person("Ms Ivo Pell said the strike would go on.").descriptions == []
 
 
+def test_a_premodifier_keeps_its_of_phrase() -> None:
+    sp = _person("Former Minister of Ports Ivo Pell said the strike would go on.")
+    assert [d.text for d in sp.descriptions] == ["Former Minister of Ports"]
+    sp = _person("Former Minister of Finance Lena Brandt said the levy would pass.")
+    assert [d.text for d in sp.descriptions] == ["Former Minister of Finance"]
+    # the title's "of" phrase describes; it names no body the speaker belongs to
+    sp = _person("Secretary of State Lena Brandt said the talks would resume in May.")
+    assert [d.text for d in sp.descriptions] == ["Secretary of State"]
+    assert sp.affiliation is None
+
+
 def test_mention_head_is_the_token_whose_head_is_outside() -> None:
     text = "The Marnian Liberation Front said the convoy had left."
     _, actors, idx = _sources(text)

@@ -53,6 +53,9 @@ class Sources:
         self._in_direct_quote = in_direct_quote
         self._antecedent = antecedent
         self._descriptions: dict[str, list[tuple[int, int]]] = {}
+        #: the "of" phrases of premodifier titles ("Secretary [of State]"): part of the
+        #: description, never an affiliation
+        self._title_tails: set[int] = set()
 
     def speaker(
         self,
@@ -123,7 +126,14 @@ class Sources:
         ]
         if premods:
             start = min(t.left_edge.idx for t in premods)
-            end = max(t.idx + len(t.text) for t in premods)
+            words_end = max(t.idx + len(t.text) for t in premods)
+            # to the end of each premodifier's phrase, before the name ("Former Secretary
+            # of State Madeleine Albright": not "Former Secretary")
+            end = max(min(t.right_edge.idx + len(t.right_edge.text), span[0]) for t in premods)
+            while end > words_end and text[end - 1].isspace():
+                end -= 1
+            end = max(end, words_end)
+            self._title_tails.update(range(words_end, end))
             if text[start:end].lower().rstrip(".") not in self.lex.courtesy_titles:
                 out.append((start, end))
         # a description stays in the name's paragraph (the parser glues a headline or a
@@ -159,6 +169,8 @@ class Sources:
             while i < len(self.all_mentions) and self.all_mentions[i][0] < e:
                 ms, _me, other = self.all_mentions[i]
                 i += 1
+                if ms in self._title_tails:
+                    continue
                 if other.type in rank and (actor is None or other.id != actor.id):
                     key = (rank[other.type], ms, other.id)
                     best = key if best is None or key < best else best

@@ -201,7 +201,8 @@ class QuotesAnalyzer(Analyzer):
     # v11: the learned pass also reads a verb of saying with one word after it ("endorsed
     # Ostrow", a stance; never a bare pronoun) and an adjective of attitude ("is skeptical
     # of the levy", "were sure that ..."); a passive cue's subject is a piece of what it
-    # expects ("Ruiz was expected | to win"); attribution.v4.
+    # expects ("Ruiz was expected | to win"); a premodifier title keeps its "of" phrase
+    # ("Secretary of State"); attribution.v4.
     version = "11"
     needs = ("actors",)
     produces = ("quotes",)

@@ -28,7 +28,9 @@ that report, as PolNeAR marks the report and the quotation as one content (on Po
 train, speaker overlap F1 0.7300 without this and 0.7317 with it). The predicted source is the
 speaker's surface mention in the attribution: ``resolved_from`` (the pronoun or
 description) when the name was resolved, else ``speaker.span`` extended over descriptions
-right next to it ("Samuel Ortiz, the group's director").
+right next to it ("Samuel Ortiz, the group's director") and over the co-speakers coordinated
+with it ("Ostrow, Halvik and Brandt said": on PolNeAR train, speaker exact F1 0.6621 without
+this and 0.6637 with it, quotes v11).
 
 **Tokens** are word tokens (``\\w+`` with inner apostrophes), so quotation marks and
 punctuation do not count; a span with no word (a cue that is a colon) is scored on its
@@ -175,6 +177,10 @@ def _source(text: str, quote: Quote) -> Segments:
             end = d.end
         elif 0 <= start - d.end <= 3 and not text[d.end : start].strip(" ,"):
             start = d.start
+    # a joint statement's source is the whole coordination ("Carson, Fiorina and Huckabee")
+    for co in sorted((c.span for c in quote.co_speakers if c.span), key=lambda c: c.start):
+        if 0 <= co.start - end <= 6 and text[end : co.start].strip(" ,") in ("", "and", "or"):
+            end = co.end
     return (_surface(text, start, end),)
 
 
