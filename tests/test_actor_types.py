@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from framelens.analyzers._actor_records import Draft
 from framelens.analyzers._actor_types import decide_type, place_cue
 
@@ -115,3 +117,60 @@ def test_an_abbreviated_region_after_a_town_is_a_place() -> None:
     assert types.get("VA") == "place"
     types = _types("In Halden, Ana Ruiz said the bridge would reopen.")
     assert types.get("Ana Ruiz") == "person"
+
+
+def test_a_role_in_apposition_makes_a_person() -> None:
+    """The recogniser calls a lone surname an organisation; "the council's treasurer"
+    beside it, before or after, says it is a person. A group beside a role stays a group,
+    and a list the parser took for an apposition types nothing."""
+    text = '"We have no other choice," said Ostrow, the council\'s treasurer.'
+    assert _types(text) == {"Ostrow": "person"}
+    assert _types("The council's treasurer, Ostrow, said the depot would close.") == {
+        "Ostrow": "person"
+    }
+    assert _types("Ostrow, a spokeswoman for the union, said the talks failed.") == {
+        "Ostrow": "person"
+    }
+    # an organisation beside what it is, not a role of a person
+    text = "Corvel Mining, the largest employer in town, said it would close. Workers at "
+    assert _types(text + "Corvel Mining walked out.") == {"Corvel Mining": "organisation"}
+    # a group beside a person noun stays a group
+    assert _types("The Sarvan Democrats, mostly teachers and nurses, marched on Monday.") == {
+        "Democrats": "group"
+    }
+
+
+@pytest.mark.parametrize("pronoun", ["She", "He"])
+def test_a_pronoun_resolves_to_a_surname_typed_by_its_role(pronoun: str) -> None:
+    from framelens import Pipeline
+    from framelens.model import Article
+
+    said = '"We have no other choice," said Ostrow, the council\'s treasurer. '
+    text = said + f"{pronoun} added that the savings would pay for new buses."
+    added = next(
+        q
+        for q in Pipeline("actors,quotes").analyze(Article(text=text, lang="en")).quotes
+        if "new buses" in q.content.text
+    )
+    assert added.speaker is not None and added.speaker.name == "Ostrow"
+    assert added.speaker.resolved_from is not None
+    assert added.speaker.resolved_from.text == pronoun
+
+
+def test_a_name_after_a_noun_for_an_organisation_is_one() -> None:
+    """ "the charity Northlight": an organisation, whatever the recogniser says; members
+    named after one ("committee Democrats") are not the organisation."""
+    types = _types("Petra Holm runs a shelter for the charity Northlight in Tarsk.")
+    assert types.get("Northlight") == "organisation"
+    types = _types("A spokesman for committee Democrats said the hearing was a sham.")
+    assert types.get("Democrats") != "organisation"
+
+
+def test_a_name_ending_in_a_word_for_a_company_is_an_organisation() -> None:
+    """The recogniser takes "Harlow Freight" for a person; its last word says otherwise.
+    A title before a name still makes a person."""
+    types = _types("Harlow Freight said in a statement that it remained committed.")
+    assert types == {"Harlow Freight": "organisation"}
+    types = _types("Tarsk Holdings and Corvel Mining signed the deal on Monday.")
+    assert types.get("Tarsk Holdings") == "organisation"
+    assert _types("Mayor Ana Ruiz visited the depot on Monday.") == {"Ana Ruiz": "person"}

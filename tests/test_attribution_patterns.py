@@ -131,6 +131,57 @@ def test_told_an_outlet(run: Run) -> None:
     assert sp.audience is not None and sp.audience.name == "Reuters"
 
 
+@pytest.mark.parametrize(
+    ("text", "piece", "speaker"),
+    [
+        ("Aid workers in Tarmouth tell a different story about the ferry.", "story", None),
+        ("Councillor Ana Ruiz told the truth about the levy.", "truth", "Ana Ruiz"),
+    ],
+)
+def test_what_is_told_is_no_audience(run: Run, text: str, piece: str, speaker: str | None) -> None:
+    """The object of "tell" is whom the source told ("told Reuters"), unless it is what
+    was told: a story or the truth is no audience."""
+    sp = quote_with(run(text), piece).speaker
+    assert sp is not None and sp.audience is None
+    if speaker is not None:
+        assert sp.name == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "piece", "speaker"),
+    [
+        # the object of "forced" admits, not the senator
+        (
+            "Senator Ana Ruiz forced Tomas Kell to admit that no manager had been fired.",
+            "no manager had been fired",
+            "Tomas Kell",
+        ),
+        (
+            "Senator Tomas Kell forced Ana Ruiz to admit that no manager had been fired.",
+            "no manager had been fired",
+            "Ana Ruiz",
+        ),
+        # the one shown asks, not the advert that shows them
+        (
+            'The advert uses footage of Ana Ruiz asking, "Why are we not ahead?"',
+            "Why are we not ahead?",
+            "Ana Ruiz",
+        ),
+        # "promise" keeps its subject: the mayor, not the voters, will cut
+        (
+            "Mayor Tomas Kell promised voters to cut the ferry fares by half.",
+            "cut the ferry fares",
+            "Tomas Kell",
+        ),
+    ],
+)
+def test_an_object_does_what_its_open_clause_says(
+    run: Run, text: str, piece: str, speaker: str
+) -> None:
+    sp = quote_with(run(text), piece).speaker
+    assert sp is not None and sp.name == speaker
+
+
 def test_said_in_an_interview_with(run: Run) -> None:
     a = run("John Carter said in an interview with the BBC that the strike would go on.")
     sp = quote_with(a, "the strike would go on").speaker
@@ -246,6 +297,15 @@ def test_cited_y_who_said(run: Run) -> None:
     assert sp.via is not None and "Daily Courier" in sp.via.name
 
 
+def test_the_middleman_s_verb_is_no_act_of_its_own(run: Run) -> None:
+    """ "quotes Y as saying": one record, Y's; the quoting is no position of the paper."""
+    a = run("The Daily Courier quoted an unnamed port official as saying the strike cost a lot.")
+    assert [q.speaker.name for q in a.quotes if q.speaker is not None] == [
+        "an unnamed port official"
+    ]
+    assert all(q.cue is None or q.cue.text != "quoted" for q in a.quotes)
+
+
 def test_statement_carried_by(run: Run) -> None:
     a = run("Juma Ali said in a statement carried by the Daily Courier that the port reopens.")
     sp = quote_with(a, "the port reopens").speaker
@@ -298,6 +358,28 @@ def test_headline_quote_does_not_run_into_the_body(run: Run) -> None:
     assert head is not None and head.introduced == "headline"
     body = quote_with(a, "The harvest was poor").speaker
     assert body is None
+
+
+@pytest.mark.parametrize(
+    ("headline", "named"),
+    [
+        ("Minister says port deal will survive the strike", "Ilse Brandt"),
+        ("Governor says port deal will survive the strike", "Tomas Kell"),
+    ],
+)
+def test_a_headline_role_is_the_person_the_story_gives_it(
+    run: Run, headline: str, named: str
+) -> None:
+    """ "Minister says ...": the story names the minister below the headline; the role
+    resolves forward to that name, and the record still says it came from the headline."""
+    a = run(
+        f"{headline}\n\nVELMAR, April 9 - The transport minister, Ilse Brandt, and the "
+        "governor, Tomas Kell, met on Tuesday. Brandt said talks would resume next week."
+    )
+    sp = quote_with(a, "port deal will survive").speaker
+    assert sp is not None and sp.name == named
+    assert sp.introduced == "headline"
+    assert sp.resolved_from is not None and sp.resolved_from.text in headline
 
 
 # ---- the report's quotes table ----

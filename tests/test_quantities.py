@@ -241,6 +241,10 @@ def test_parse_ref_date() -> None:
     [
         ("just 15", 15, "exactly", None),
         ("only 80", 80, "exactly", None),
+        # an insistence before a hedge keeps the hedge
+        ("only about 80", 80, "about", None),
+        ("just under 40", 40, "about", None),
+        ("only more than 300", 300, "at_least", None),
         ("exactly 212", 212, "exactly", None),
         ("at least 20", 20, "at_least", None),
         ("more than 300", 300, "at_least", None),

@@ -33,6 +33,10 @@ MOD_DEPS = {"compound", "amod", "nmod", "poss", "npadvmod"}
 SIDES = {"left", "right"}
 
 
+#: role_nouns.toml's lists of nouns only a person is
+_PERSON_LISTS = ("person", "origin", "feminine", "masculine")
+
+
 @dataclass(frozen=True)
 class ActorWords:
     """The word lists the passes read (``resources/lexicons/``), with a user's words added."""
@@ -48,6 +52,14 @@ class ActorWords:
     speech_verbs: frozenset[str] = frozenset()
     #: role_nouns.toml: people "from" a name are from a place ("a teacher from Nashua")
     origin_nouns: frozenset[str] = frozenset()
+    #: role_nouns.toml (person, origin, feminine, masculine): a name in apposition with one
+    #: is a person ("Ostrow, the council's treasurer")
+    person_roles: frozenset[str] = frozenset()
+    #: cue_verbs.toml [sources] org_nouns: a name right after one is an organisation ("the
+    #: charity Northlight")
+    org_nouns: frozenset[str] = frozenset()
+    #: role_nouns.toml: the last word of an organisation's name ("Harlow Freight")
+    org_heads: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, user_file: str = "") -> ActorWords:
@@ -58,6 +70,11 @@ class ActorWords:
             naming_verbs=word_set("cue_verbs", "labels.naming", user_file),
             speech_verbs=word_set("cue_verbs", "cues.speech", user_file),
             origin_nouns=word_set("role_nouns", "origin", user_file),
+            person_roles=frozenset().union(
+                *(word_set("role_nouns", k, user_file) for k in _PERSON_LISTS)
+            ),
+            org_nouns=word_set("cue_verbs", "sources.org_nouns", user_file),
+            org_heads=word_set("role_nouns", "org_heads", user_file),
         )
 
 
@@ -91,6 +108,12 @@ class Draft:
     place_cues: int = 0
     strong_place: bool = False
     person_cues: int = 0
+    #: mentions in apposition with a role only a person holds (``_actor_types.role_apposition``)
+    role_cues: int = 0
+    #: mentions right after a noun for an organisation ("the charity Northlight")
+    org_cues: int = 0
+    #: a name of two words or more ending in a word for an organisation ("Harlow Freight")
+    org_name: bool = False
     state_cue: bool = False
 
     def add(self, m: Mention, surface: str | None = None) -> None:

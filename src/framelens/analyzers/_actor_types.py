@@ -112,6 +112,50 @@ def person_cue(lex: LabelLexicon, d: ActorDoc, m: Mention) -> bool:
     return m.t0 > 0 and is_title(lex, d.doc[m.t0 - 1])
 
 
+def role_apposition(lex: LabelLexicon, words: ActorWords, d: ActorDoc, m: Mention) -> bool:
+    """The name in apposition with a role only a person holds: "Ostrow, the council's
+    treasurer", "the union's spokeswoman, Ostrow" (a title of the label lexicon, or a noun
+    of ``words.person_roles``)."""
+    doc = d.doc
+    h = head_of(doc, m.t0, m.t1)
+    if h.tag_ in ("NNS", "NNPS") or (h.dep_ == "pobj" and h.head.lower_ == "of"):
+        return False  # "Democrats, black voters": a group; "director of the Agency, ...": a list
+    # set off by a comma right after the name, or right before it: the parser makes lists
+    # and dashes appositions too ("The Caucus, Wilder - himself a governor since ...")
+    others = [
+        c
+        for c in h.children
+        if c.dep_ == "appos"
+        and m.t1 < len(doc)
+        and doc[m.t1].text == ","
+        and c.left_edge.i == m.t1 + 1
+    ]
+    if h.dep_ == "appos" and m.t0 > 1 and doc[m.t0 - 1].text == "," and h.head.i < m.t0 - 1:
+        others.append(h.head)
+    return any(
+        o.tag_ == "NN"
+        and (o.lemma_.lower() in words.person_roles or is_title(lex, o))
+        # "The Caucus, former governor L. Douglas Wilder, ...": the role is another name's
+        and not any(c.pos_ == "PROPN" and c.dep_ != "poss" and c.i != h.i for c in o.children)
+        for o in others
+    )
+
+
+def org_noun_before(words: ActorWords, d: ActorDoc, m: Mention) -> bool:
+    """The name right after a noun for an organisation that it names: "the charity
+    Northlight", "the group Sarvan Watch" (not "the group's Northlight office")."""
+    if m.t0 == 0:
+        return False
+    noun = d.doc[m.t0 - 1]
+    h = head_of(d.doc, m.t0, m.t1)
+    if h.tag_ in ("NNS", "NNPS"):
+        return False  # "committee Democrats": members, not the committee
+    tied = (noun.dep_ == "compound" and noun.head.i == h.i) or (
+        h.dep_ == "appos" and h.head.i == noun.i
+    )
+    return tied and noun.tag_ == "NN" and noun.lemma_.lower() in words.org_nouns
+
+
 def resolve_types(
     lex: LabelLexicon, words: ActorWords, d: ActorDoc, actors: dict[str, Draft]
 ) -> None:
@@ -126,9 +170,17 @@ def resolve_types(
                 a.strong_place = a.strong_place or cue == 2
             if person_cue(lex, d, m):
                 a.person_cues += 1
+            if role_apposition(lex, words, d, m):
+                a.role_cues += 1
+            if org_noun_before(words, d, m):
+                a.org_cues += 1
     for a in actors.values():
         if a.fixed_type:
             continue
+        a.org_name = any(
+            " " in x and x.rsplit(None, 1)[-1].lower().rstrip(".") in words.org_heads
+            for x in a.aliases
+        )
         a.type = decide_type(a)
         if a.type == "person":
             full = [x for x in a.aliases if " " in x]
@@ -145,10 +197,16 @@ def decide_type(a: Draft) -> str:
         return "place"  # a dateline: "WASHINGTON (Reuters) -", "MANCHESTER, N.H. (Wire) -"
     if acronym and not full_person:
         return "organisation"  # "CIA" is not a person, whatever the recogniser says
-    if org_led and not full_person and not a.strong_place:
-        return "organisation"  # "in the Senate" does not make the Senate a place
-    if full_person or a.person_cues:
-        return "person"
+    if a.org_name and not (a.person_cues or a.role_cues):
+        return "organisation"  # "Harlow Freight", "Tarsk Holdings"
+    if a.org_cues and not (full_person or a.person_cues or a.role_cues or a.strong_place):
+        return "organisation"  # "the charity Northlight", whatever the recogniser says
+    if org_led and not full_person and not a.strong_place and not a.role_cues:
+        # "in the Senate" does not make the Senate a place; "Ostrow, the council's
+        # treasurer" is a person whatever the recogniser says
+        return "organisation"
+    if full_person or a.person_cues or (a.role_cues and not a.place_cues):
+        return "person"  # a role in apposition, unless the name is used as a place too
     if a.state_cue and not a.place_cues:
         return "state"
     if a.place_cues and not a.state_cue:

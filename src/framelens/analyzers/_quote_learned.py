@@ -17,7 +17,7 @@ from ..model import REPORT_KINDS, Actor, QuoteKind
 from ..text.intervals import Ranges
 from ._quote_acts import ActModel, ActorTypes, Candidate, content_of, features, lexicon_class
 from ._quote_screen import SCREENED, report_features
-from ._quote_speakers import middleman
+from ._quote_speakers import VIA_VERBS, middleman
 from ._quote_syntax import (
     DocIndex,
     Found,
@@ -128,6 +128,10 @@ class LearnedReads:
                 continue
             if _imperative(tok):  # "Consider the view of X": the writer to the reader
                 continue
+            if lemma in VIA_VERBS and any(
+                t.i in self.rules.used_cues for t in tok.subtree if t.i != tok.i
+            ):
+                continue  # "The Courier quoted an official as saying ...": a middleman's
             content = content_of(tok)  # (the subject is the resolver's, below)
             if content is None:
                 continue

@@ -58,6 +58,8 @@ VIA_VERBS = {"quote", "cite"}
 CARRY_VERBS = {"carry", "publish", "run", "release", "report", "air", "broadcast", "post"}
 #: Verbs whose object is the audience: "she told Reuters".
 AUDIENCE_VERBS = {"tell", "inform", "brief", "assure", "warn", "remind", "advise", "promise"}
+#: What is told, not whom: "aid workers tell a different story", "told the truth".
+TOLD_THINGS = {"story", "tale", "truth", "lie", "joke", "version", "secret", "news", "anecdote"}
 #: Entity types that never speak: dates, times, amounts and (unnamed-state) places.
 NOT_SPEAKER_ENTS = {"DATE", "TIME", "MONEY", "LOC"}
 #: Documents that stand for the organisation named last when nothing else owns them.
@@ -305,6 +307,8 @@ class Resolver:
             told = ("dobj", "dative", "iobj", "nsubjpass")
             for c in cue.children:
                 if c.dep_ in told and c.i != subject.i and c.pos_ != "PRON":
+                    if c.lemma_.lower() in TOLD_THINGS:
+                        continue
                     return self._mention(c)
         for prep in cue.children:
             if prep.dep_ != "prep":
@@ -411,6 +415,12 @@ class Resolver:
             left = [c.left_edge.idx for c in tok.lefts if c.dep_ not in ("punct", "cc")]
             phrase = (min([tok.idx, *left]), tok.idx + len(tok.text))
             return _Resolved(self.text[phrase[0] : phrase[1]], phrase)
+        if self.in_headline(tok.idx) and self._bare_title(tok):
+            # "Minister says port deal will survive": the person the story names in that
+            # role ("The transport minister, Ilse Brandt, said ...")
+            ahead = self._role(tok, ahead=True)
+            if ahead is not None:
+                return ahead
         # a lower-case "proper noun" outside any entity is a description (as in entity_span)
         proper = capitalised_propn(tok) or (tok.pos_ == "PROPN" and bool(tok.ent_type_))
         if proper or tok.ent_type_ in NAME_ENTS:
@@ -724,13 +734,28 @@ class Resolver:
 
     # -- role nouns (pattern 1) --
 
-    def _role(self, tok: Token) -> _Resolved | None:
+    def _bare_title(self, tok: Token) -> bool:
+        """A title with no name in its phrase: a headline's "Minister says ..." (the
+        tagger calls a capitalised title a proper noun)."""
+        return (
+            tok.lower_.rstrip(".") in self.lex.titles
+            and tok.ent_type_ not in NAME_ENTS
+            and not any(is_name(c) for c in tok.children)
+        )
+
+    def _role(self, tok: Token, ahead: bool = False) -> _Resolved | None:
         """ "the governor said": the named person or organisation the text gave that role
         ("Gov. Ana Ruiz", "Ana Ruiz, the governor", a headline "Governor Ruiz says", "the
-        European Commission" for "the commission"), the latest such mention before it."""
+        European Commission" for "the commission"), the latest such mention before it;
+        with ``ahead`` (a headline's role), the first one after it."""
         lemma = tok.lemma_.lower()
         best: tuple[int, Actor | tuple[int, int]] | None = None
         for start, role, actor in self._role_index():
+            if ahead:
+                if start > tok.idx and role == lemma:
+                    best = (start, actor)
+                    break
+                continue
             if start >= tok.idx:
                 break
             if role == lemma:
@@ -803,6 +828,8 @@ class Resolver:
             out += [(s, r, actor) for r in roles]
         for start, role, name in self._parse_roles():
             found = self._actor_at(name)
+            if found is not None and (found.id in self.placey or found.type == "place"):
+                continue  # "VELMAR, April 9 - The minister, ...": a dateline holds no role
             out.append((start, role, found if found is not None else name))
         out.sort(key=lambda x: x[0])
         self._roles = out

@@ -318,6 +318,8 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
     outer = continued_report(verb)
     if outer is not None:
         return subject_of(outer, depth + 1) if depth < 3 else None
+    if verb.dep_ == "xcomp" and (controller := object_controller(verb)) is not None:
+        return controller
     walk = (
         verb.dep_ in ("conj", "advcl", "xcomp", "pcomp")
         or (verb.dep_ == "prep" and verb.pos_ == "ADP")  # "explained ... by saying"
@@ -331,6 +333,36 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
         sender = sender_of(verb.head, depth + 1) if depth < 3 else None
         return sender if sender is not None else verb.head
     return None
+
+
+#: verbs whose object does not do what their open clause says ("promised voters to cut")
+_SUBJECT_CONTROL = frozenset(("promise", "vow", "pledge", "threaten", "offer"))
+
+
+def object_controller(verb: Token) -> Token | None:
+    """Who does what an open clause says when the verb it hangs on has an object: "forced
+    Stumpf to admit that ..." (Stumpf admits), "caught him saying", "uses footage of Kell
+    asking" (Kell asks, not the footage); None when the head's subject does it, as
+    in "refused to say" or "promised voters to cut taxes"."""
+    head = verb.head
+    objs = [c for c in head.children if c.dep_ == "dobj" and c.i < verb.i]
+    if not objs or head.lemma_.lower() in _SUBJECT_CONTROL:
+        return None
+    obj = objs[0]
+    if to_infinitive(verb):
+        return obj
+    if verb.tag_ != "VBG":
+        return None
+    shown = [
+        o
+        for p in obj.children
+        if p.dep_ == "prep" and p.lower_ == "of"
+        for o in p.children
+        if o.dep_ == "pobj" and o.pos_ in ("PROPN", "PRON")
+    ]
+    if shown:
+        return shown[0]
+    return obj if obj.pos_ in ("PROPN", "PRON") else None
 
 
 def sender_of(noun: Token, depth: int = 0) -> Token | None:

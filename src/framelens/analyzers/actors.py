@@ -94,7 +94,10 @@ class ActorsAnalyzer(Analyzer):
     # v4: people the recogniser missed, found by a title or a verb of saying.
     # v5: dateline places, "one Democrat" is not the Democrats, "a teacher from X": X a place.
     # v6: an abbreviated region after a town ("in Lynchburg, VA") is a place.
-    version = "6"
+    # v7: a role in apposition makes a person ("Ostrow, the council's treasurer"); a name
+    # after a noun for an organisation ("the charity Northlight") or ending in a word for
+    # one ("Harlow Freight") is an organisation, whatever the recogniser says.
+    version = "7"
     produces = ("actors",)
     description = (
         "people, organisations, states, places and collective groups, merged across aliases; "

@@ -1,4 +1,4 @@
-"""Quotes v11: every quotation, who said it, how the writer introduces them, scare quotes,
+"""Quotes v12: every quotation, who said it, how the writer introduces them, scare quotes,
 and the positions and acts the writer attributes to a source.
 
 Rules on the shared parse, in four passes, and a learned screen and a learned pass after
@@ -203,7 +203,12 @@ class QuotesAnalyzer(Analyzer):
     # of the levy", "were sure that ..."); a passive cue's subject is a piece of what it
     # expects ("Ruiz was expected | to win"); a premodifier title keeps its "of" phrase
     # ("Secretary of State"); attribution.v4.
-    version = "11"
+    # v12: an object does what its open clause says ("forced Stumpf to admit that ...",
+    # "footage of Kell asking"); a headline's bare title ("Minister says ...") is the person
+    # the story names in that role; a middleman's verb ("quoted X as saying") is no act of
+    # its own; what is told ("tell a different story") is no audience; a dateline place
+    # holds no role.
+    version = "12"
     needs = ("actors",)
     produces = ("quotes",)
     description = (

@@ -244,7 +244,13 @@ def _strip_qualifier(text: str) -> tuple[str, Qualifier]:
     ):
         m = pattern.search(text)
         if m and not text[: m.start()].strip(" ,$€£"):
-            return (text[: m.start()] + text[m.end() :]).strip(), name  # type: ignore[return-value]
+            rest = (text[: m.start()] + text[m.end() :]).strip()
+            if name == "exactly":
+                # "only about 80", "just over 100": the hedge after the insistence counts
+                inner, hedge = _strip_qualifier(rest)
+                if inner != rest:
+                    return inner, hedge
+            return rest, name  # type: ignore[return-value]
     return text.strip(), "exactly"
 
 
