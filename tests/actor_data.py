@@ -69,7 +69,9 @@ def run_passes(text: str, upto: str = "groups") -> Passes:
     p = Passes(d, tok_actor=[None] * len(d.doc))
     acronyms = find_acronyms(text)
     mentions = proper_mentions(gaz(), lex(), words(), d, acronyms.definitions)
-    group_names(gaz(), d, mentions, p.actors, acronyms.full_names, p.tok_actor)
+    group_names(
+        gaz(), d, mentions, p.actors, acronyms.full_names, p.tok_actor, words().name_particles
+    )
     scan_missed(d, p.actors, acronyms.definitions, p.tok_actor)
     if upto == "names":
         return p

@@ -24,6 +24,7 @@ _ACRONYM_DEF = re.compile(
     r"\s*\(\s*([A-Z][A-Za-z0-9&.\-]{1,11})\s*\)"
 )
 _LEADING_DET = re.compile(r"^(?:the|The|THE)\s+")
+_HYPHEN = re.compile(r"[\-\u2010]")
 #: Words of a name that an acronym skips ("International Socialist Organization of X").
 _MINOR = {"of", "the", "and", "for", "on", "in", "de", "del", "la", "al"}
 
@@ -116,8 +117,10 @@ def group_names(
     actors: dict[str, Draft],
     acronyms: dict[str, str],
     tok_actor: TokenActors,
+    particles: frozenset[str],
 ) -> None:
-    """Put each name mention into its actor in ``actors``, then merge partial names."""
+    """Put each name mention into its actor in ``actors``, then merge partial names
+    (``particles``: see ``name_words``)."""
     # Names a demonym of the text may derive from ("Marnia" for "Marnian"); the small
     # recogniser often tags such names PERSON, so both count.
     named = {
@@ -169,20 +172,49 @@ def group_names(
                 a.name = surface
         for i in range(m.t0, m.t1):
             tok_actor[i] = a.key
-    merge_surnames(actors, tok_actor)
+    merge_surnames(actors, tok_actor, particles)
     for a in actors.values():
         a.aliases |= {acr for acr, full in acronyms.items() if full in a.aliases}
 
 
-def merge_surnames(actors: dict[str, Draft], tok_actor: TokenActors) -> None:
+def name_words(name: str, particles: frozenset[str]) -> list[str]:
+    """A name's words as two forms of it are compared: lower case, dots dropped, a hyphen
+    between capitalised parts read as a space ("Abdel-Fattah"; not "Netflix-free"), and
+    ``particles`` left out where they are written as particles, in lower case or joined
+    by a hyphen ("al-Sisi", "El-Sisi" -> sisi; "Ben Carson" and "Van Jones" keep their
+    first names), unless nothing else is left."""
+    words, kept = [], []
+    for token in name.split():
+        parts = _HYPHEN.split(token)
+        if not all(p[:1].isupper() or p.lower() in particles for p in parts if p):
+            parts = [token]
+        for i, part in enumerate(parts):
+            word = part.strip(".")
+            if not word:
+                continue
+            words.append(word.lower())
+            joined = i < len(parts) - 1
+            if word.lower() in particles and (word.islower() or joined):
+                continue
+            kept.append(word.lower())
+    return kept or words
+
+
+def merge_surnames(
+    actors: dict[str, Draft], tok_actor: TokenActors, particles: frozenset[str]
+) -> None:
     """Merge shorter forms of a person's name into the one full name they fit.
 
-    "Smith" -> "Ashley Smith" (surname), "Tedros" -> "Tedros Adhanom Ghebreyesus" (first
-    name, when no full name has it as surname), "Drummer Rigby" -> "Drummer Lee Rigby"
-    and "Garcia Zarate" -> "Jose Ines Garcia Zarate" (the words in order, same last word;
-    the longer name becomes a person even where the recogniser called it an
-    organisation). Runs after all names are seen, so "the Kessel regime ... Dario Kessel"
-    merges though the surname came first. Two candidates (two Smiths): no merge.
+    The forms are compared by ``name_words``: "Abdel Fattah el-Sisi" and "Abdel-Fattah
+    al-Sisi" are one name, and "Sisi" its surname. "Smith" -> "Ashley Smith" (surname),
+    "Tedros" -> "Tedros Adhanom Ghebreyesus" (first name, when no full name has it as
+    surname), "Drummer Rigby" -> "Drummer Lee Rigby" and "Garcia Zarate" -> "Jose Ines
+    Garcia Zarate" (the words in order, same last word; the longer name becomes a person
+    even where the recogniser called it an organisation). Runs after all names are seen,
+    so "the Kessel regime ... Dario Kessel" merges though the surname came first. Two
+    candidates (two Smiths): no merge. An acronym joins its full name only where the text
+    defines it ("the Rapid Support Forces (RSF)", ``find_acronyms``): "DNC" is the
+    committee or the convention.
     """
 
     def merge(a: Draft, target: Draft) -> None:
@@ -194,35 +226,50 @@ def merge_surnames(actors: dict[str, Draft], tok_actor: TokenActors) -> None:
         target.aliases |= a.aliases
         del actors[a.key]
 
+    words = {a.key: name_words(a.name, particles) for a in actors.values()}
     names = sorted(
         (a for a in actors.values() if a.key.startswith("name:")),
-        key=lambda a: -len(a.name.split()),
+        key=lambda a: -len(words[a.key]),
     )
+    # the same words spelt two ways: the first seen keeps its name
+    spelt: dict[tuple[str, ...], Draft] = {}
+    for a in sorted(names, key=lambda a: a.mentions[0].start if a.mentions else 0):
+        key = tuple(words[a.key])
+        if len(key) < 2 or not a.votes["person"]:
+            continue
+        if key in spelt:
+            merge(a, spelt[key])
+        else:
+            spelt[key] = a
     for a in names:
-        words = a.name.split()
-        if a.key not in actors or len(words) < 2 or not a.votes["person"]:
+        w = words[a.key]
+        if a.key not in actors or len(w) < 2 or not a.votes["person"]:
             continue
         found = [
             b
             for b in names
             if b is not a
             and b.key in actors
-            and len(b.name.split()) > len(words)
-            and b.name.split()[-1] == words[-1]
-            and _subsequence(words, b.name.split())
+            and len(words[b.key]) > len(w)
+            and words[b.key][-1] == w[-1]
+            and (a.name.isupper() or not b.name.isupper())  # "ON DONALD TRUMP": a headline
+            and _subsequence(w, words[b.key])
         ]
         if len(found) == 1:
             merge(a, found[0])
     persons = [
         a
         for a in actors.values()
-        if a.key.startswith("name:") and a.votes["person"] and " " in a.name
+        if a.key.startswith("name:") and a.votes["person"] and len(words[a.key]) > 1
     ]
     for a in list(actors.values()):
-        if not a.key.startswith("name:") or " " in a.name or a.key not in actors:
+        if not a.key.startswith("name:") or len(words[a.key]) != 1 or a.key not in actors:
             continue
-        by_last = [b for b in persons if b is not a and b.name.split()[-1] == a.name]
-        by_first = [b for b in persons if b is not a and b.name.split()[0] == a.name]
+        if a.name.isupper():
+            continue  # "WASHINGTON -": a dateline, or an acronym; not "Kerry Washington"
+        alone = words[a.key][0]
+        by_last = [b for b in persons if b is not a and words[b.key][-1] == alone]
+        by_first = [b for b in persons if b is not a and words[b.key][0] == alone]
         found = by_last or by_first
         if len(found) == 1:
             merge(a, found[0])

@@ -45,6 +45,8 @@ class ActorWords:
     person_markers: frozenset[str]
     #: role_nouns.toml: a name beside one is a place ("Sarvan province")
     place_nouns: frozenset[str]
+    #: honorifics.toml: particles left out when two forms of a name are compared ("al-")
+    name_particles: frozenset[str]
     #: cue_verbs.toml [labels]: verbs that pin a predicate label ("was branded terrorists")
     naming_verbs: frozenset[str]
     #: cue_verbs.toml [cues] speech: a name the recogniser missed that says something is a
@@ -66,6 +68,7 @@ class ActorWords:
         """The bundled lists, with ``user_file`` (the ``lexicons`` setting) added."""
         return cls(
             person_markers=word_set("honorifics", "person_markers", user_file),
+            name_particles=word_set("honorifics", "particles", user_file),
             place_nouns=word_set("role_nouns", "place", user_file),
             naming_verbs=word_set("cue_verbs", "labels.naming", user_file),
             speech_verbs=word_set("cue_verbs", "cues.speech", user_file),

@@ -96,7 +96,9 @@ class ActorsAnalyzer(Analyzer):
     # v6: an abbreviated region after a town ("in Lynchburg, VA") is a place.
     # v7: a role in apposition makes a person ("Ostrow, the council's treasurer"); a name
     # after a noun for an organisation ("the charity Northlight") or ending in a word for
-    # one ("Harlow Freight") is an organisation, whatever the recogniser says.
+    # one ("Harlow Freight") is an organisation, whatever the recogniser says; the forms
+    # of a name merge on their particles ("Abdel Fattah el-Sisi", "Abdel-Fattah al-Sisi",
+    # "Sisi").
     version = "7"
     produces = ("actors",)
     description = (
@@ -121,7 +123,9 @@ class ActorsAnalyzer(Analyzer):
         acronyms = find_acronyms(ctx.text)
 
         mentions = proper_mentions(self.gaz, self.lex, self.words, d, acronyms.definitions)
-        group_names(self.gaz, d, mentions, actors, acronyms.full_names, tok_actor)
+        group_names(
+            self.gaz, d, mentions, actors, acronyms.full_names, tok_actor, self.words.name_particles
+        )
         scan_missed(d, actors, acronyms.definitions, tok_actor)
         resolve_types(self.lex, self.words, d, actors)
         anchors = groups_and_metonyms(self.lex, d, actors, tok_actor)
