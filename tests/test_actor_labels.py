@@ -48,3 +48,32 @@ def test_hyphenated_premodifier_of_a_group() -> None:
     labels = _labels("Government forces entered the town. Pro-government militias followed.")
     assert ("Pro-government", "neutral", "premodifier") in labels["militias"]
     assert ("militias", "neutral", "name") in labels["militias"]
+
+
+def _record_labels(text: str) -> dict[str, list[str]]:
+    """Labels as the analyzer records them (after the quotation filter)."""
+    from framelens import Pipeline
+    from framelens.model import Article
+
+    actors = Pipeline("actors").analyze(Article(text=text, lang="en")).actors
+    return {a.name: sorted(lb.span.text for lb in a.labels) for a in actors}
+
+
+def test_words_inside_someone_s_quotation_are_no_label_of_the_writer() -> None:
+    """Issue 15, pattern 9, for both sides alike: what critics call the army and what
+    supporters call the rebels, in quotation marks, are theirs; the writer's own
+    appositive outside the marks is a label."""
+    labels = _record_labels(
+        'Critics call the Marnian Army "a criminal militia." Supporters call the Sarvan '
+        'Front "freedom fighters." The Sarvan Front, a coalition of armed groups, denied '
+        "it. The Marnian Army, a paramilitary force, did not comment."
+    )
+    assert labels["Marnian Army"] == ["force", "paramilitary"]
+    assert "coalition" in labels["Sarvan Front"]
+    quoted = {"criminal", "militia", "freedom fighters", "fighters"}
+    assert not quoted & {w for ws in labels.values() for w in ws}
+
+
+def test_a_scare_quoted_label_is_held_at_a_distance_not_pinned() -> None:
+    labels = _record_labels('The so-called "moderate" rebels took the town on Monday.')
+    assert labels["rebels"] == ["rebels", "so-called"]

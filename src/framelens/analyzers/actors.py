@@ -187,7 +187,16 @@ class ActorsAnalyzer(Analyzer):
                         Enumeration(span=Span.of(text, x.start, x.end), rank=x.rank, size=x.size)
                         for x in enums.get(a.key, [])
                     ],
-                    labels=sorted(a.labels, key=lambda lb: lb.span.start),
+                    # words inside quotation marks are the source's (or held at a
+                    # distance), never the writer's label (issue 15, pattern 9)
+                    labels=sorted(
+                        (
+                            lb
+                            for lb in a.labels
+                            if not quoted_index.holds_span(lb.span.start, lb.span.end)
+                        ),
+                        key=lambda lb: lb.span.start,
+                    ),
                     analyzer=self.key(),
                 )
             )
