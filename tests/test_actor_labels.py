@@ -77,3 +77,15 @@ def test_words_inside_someone_s_quotation_are_no_label_of_the_writer() -> None:
 def test_a_scare_quoted_label_is_held_at_a_distance_not_pinned() -> None:
     labels = _record_labels('The so-called "moderate" rebels took the town on Monday.')
     assert labels["rebels"] == ["rebels", "so-called"]
+
+
+def test_a_reductive_predicate_labels_either_side_of_the_conflict() -> None:
+    """ "X is little more than ...", "nothing more than ...", "no more than ...": the label
+    is what follows "than", whichever side X is on."""
+    labels = _labels(
+        "The Sarvan Front is little more than a terrorist group. The Kessel government is "
+        "nothing more than a regime. The Marnian Army is no more than a militia."
+    )
+    assert ("terrorist group", "delegitimizing", "predicate") in labels["Sarvan Front"]
+    assert ("regime", "delegitimizing", "predicate") in labels["Kessel"]
+    assert ("militia", "neutral", "predicate") in labels["Marnian Army"]

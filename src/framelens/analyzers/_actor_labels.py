@@ -34,6 +34,9 @@ if TYPE_CHECKING:
     from ._labels import LabelLexicon
 
 _COPULAS = {"be", "become", "remain"}
+#: Predicates that reduce their subject to what follows "than" or "but" ("X is little more
+#: than a puppet army", "nothing but a gang").
+_REDUCTIVE = {"nothing", "none", "more", "little"}
 #: Heads too generic to be a descriptor ("X is one of ...", "X is part of ...").
 _GENERIC_HEADS = {
     "one", "part", "member", "some", "thing", "nothing", "something", "example", "kind",
@@ -234,21 +237,24 @@ class _Labeller:
             return  # "X is not a terrorist group": the writer withholds the label
         if anchor.dep_ in ("nsubj", "nsubjpass") and verb.lemma_ in _COPULAS:
             for c in verb.children:
-                if c.dep_ == "attr":
-                    target = c
-                    if c.lemma_.lower() in ("nothing", "none"):  # "nothing but a mercenary army"
-                        pobj = [
-                            p
-                            for b in c.children
-                            if b.dep_ == "prep" and b.lower_ in ("but", "except", "than")
-                            for p in b.children
-                            if p.dep_ == "pobj"
-                        ]
-                        if not pobj:
-                            continue
-                        target = pobj[0]
-                    if tok_actor[target.i] is None:
-                        self._descriptor(a, target, "predicate")
+                reductive = c.dep_ in ("attr", "acomp") and c.lemma_.lower() in _REDUCTIVE
+                if reductive:
+                    # "nothing but a mercenary army", "little more than a puppet army", "no
+                    # more than a tool of the regime", "nothing more than a proxy force"
+                    pobj = [
+                        p
+                        for b in c.subtree
+                        if b.dep_ == "prep"
+                        and b.lower_ in ("but", "except", "than")
+                        and b.head.i in (c.i, *(x.i for x in c.children))
+                        for p in b.children
+                        if p.dep_ == "pobj"
+                    ]
+                    if pobj and tok_actor[pobj[0].i] is None:
+                        self._descriptor(a, pobj[0], "predicate")
+                elif c.dep_ == "attr":
+                    if tok_actor[c.i] is None:
+                        self._descriptor(a, c, "predicate")
                 elif c.dep_ == "acomp":
                     if c.i in d.hyphen:
                         self._hyphen_label(a, c.i, "adjective", set())
