@@ -173,6 +173,23 @@ def test_what_is_told_is_no_audience(run: Run, text: str, piece: str, speaker: s
             "cut the ferry fares",
             "Tomas Kell",
         ),
+        # so does a verb of doing: the figure does not argue
+        (
+            "Senator Ana Ruiz used the jobless figure to argue that the levy had failed.",
+            "the levy had failed",
+            "Ana Ruiz",
+        ),
+        # the object of "pushed" speaks, for either party
+        (
+            "The scandal pushed the Republican candidates to say that they opposed the levy.",
+            "they opposed the levy",
+            "the Republican candidates",
+        ),
+        (
+            "The scandal pushed the Democratic candidates to say that they opposed the levy.",
+            "they opposed the levy",
+            "the Democratic candidates",
+        ),
     ],
 )
 def test_an_object_does_what_its_open_clause_says(

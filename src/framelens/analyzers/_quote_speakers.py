@@ -747,12 +747,14 @@ class Resolver:
         """ "the governor said": the named person or organisation the text gave that role
         ("Gov. Ana Ruiz", "Ana Ruiz, the governor", a headline "Governor Ruiz says", "the
         European Commission" for "the commission"), the latest such mention before it;
-        with ``ahead`` (a headline's role), the first one after it."""
+        with ``ahead`` (a headline's role), the first one after it, below the headline.
+        In the body a role named only later stays unresolved: a later "Minister Juma
+        Ali" may be another minister."""
         lemma = tok.lemma_.lower()
         best: tuple[int, Actor | tuple[int, int]] | None = None
         for start, role, actor in self._role_index():
             if ahead:
-                if start > tok.idx and role == lemma:
+                if start > tok.idx and role == lemma and not self.in_headline(start):
                     best = (start, actor)
                     break
                 continue

@@ -318,7 +318,8 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
     outer = continued_report(verb)
     if outer is not None:
         return subject_of(outer, depth + 1) if depth < 3 else None
-    if verb.dep_ == "xcomp" and (controller := object_controller(verb)) is not None:
+    # (the parser makes many such infinitives adverbial: "pushed the candidates to say")
+    if verb.dep_ in ("xcomp", "advcl") and (controller := object_controller(verb)) is not None:
         return controller
     walk = (
         verb.dep_ in ("conj", "advcl", "xcomp", "pcomp")
@@ -335,34 +336,47 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
     return None
 
 
-#: verbs whose object does not do what their open clause says ("promised voters to cut")
-_SUBJECT_CONTROL = frozenset(("promise", "vow", "pledge", "threaten", "offer"))
+#: Verbs whose object does what their to-infinitive says ("forced Stumpf to admit",
+#: "urged members to reject"); other verbs keep their subject ("used the figure to argue",
+#: "promised voters to cut taxes").
+OBJECT_CONTROL = frozenset(
+    """force ask urge tell order allow permit persuade encourage invite require pressure
+    press push compel convince get want expect need remind warn advise prompt challenge
+    dare beg implore instruct inspire cause help enable authorize authorise""".split()
+)
+#: Verbs and nouns by which a text shows someone doing something ("caught him saying",
+#: "footage of Kell asking").
+_SHOWING_VERBS = frozenset(("see", "hear", "catch", "show", "film", "record", "watch"))
+_SHOWING_NOUNS = frozenset(
+    ("footage", "video", "clip", "recording", "tape", "audio", "image", "photo", "picture")
+)
 
 
 def object_controller(verb: Token) -> Token | None:
     """Who does what an open clause says when the verb it hangs on has an object: "forced
     Stumpf to admit that ..." (Stumpf admits), "caught him saying", "uses footage of Kell
-    asking" (Kell asks, not the footage); None when the head's subject does it, as
-    in "refused to say" or "promised voters to cut taxes"."""
+    asking" (Kell asks, not the footage); None when the head's subject does it, as in
+    "refused to say" or "used the figure to argue"."""
     head = verb.head
     objs = [c for c in head.children if c.dep_ == "dobj" and c.i < verb.i]
-    if not objs or head.lemma_.lower() in _SUBJECT_CONTROL:
+    if not objs:
         return None
     obj = objs[0]
     if to_infinitive(verb):
-        return obj
+        return obj if head.lemma_.lower() in OBJECT_CONTROL else None
     if verb.tag_ != "VBG":
         return None
-    shown = [
-        o
-        for p in obj.children
-        if p.dep_ == "prep" and p.lower_ == "of"
-        for o in p.children
-        if o.dep_ == "pobj" and o.pos_ in ("PROPN", "PRON")
-    ]
-    if shown:
-        return shown[0]
-    return obj if obj.pos_ in ("PROPN", "PRON") else None
+    if obj.lemma_.lower() in _SHOWING_NOUNS:
+        shown = [
+            o
+            for p in obj.children
+            if p.dep_ == "prep" and p.lower_ == "of"
+            for o in p.children
+            if o.dep_ == "pobj" and o.pos_ in ("PROPN", "PRON")
+        ]
+        return shown[0] if shown else None
+    named = obj.pos_ in ("PROPN", "PRON")
+    return obj if named and head.lemma_.lower() in _SHOWING_VERBS else None
 
 
 def sender_of(noun: Token, depth: int = 0) -> Token | None:
