@@ -14,7 +14,7 @@ import pytest
 
 from framelens import Pipeline
 from framelens.eval.attribution import read_set, score
-from framelens.model import Analysis, Article, Quote
+from framelens.model import Analysis, Article, Quote, Span, Speaker
 from framelens.reports import render
 from framelens.reports.summaries import speaker_table
 
@@ -422,8 +422,33 @@ def test_attribution_set_speaker_accuracy(pipe: Pipeline) -> None:
     arts = read_set(SET)
     assert len(arts) >= 20
     covered = {p for a in arts for p in a["patterns"]}
-    assert covered >= set(range(1, 8))
+    assert covered >= set(range(1, 9))
     analyses = [pipe.analyze(Article(text=a["text"], lang="en")) for a in arts]
     out = score(list(zip(arts, analyses, strict=True)))
     assert out["speaker_accuracy"] >= 0.85, out["misses"]
     assert out["audience_accuracy"] >= 0.8 and out["via_accuracy"] >= 0.6
+    # name variants are scored on the exact name: "Masri said" is the one actor's full name
+    assert out["by_pattern"]["8"] >= 0.75, out["misses"]
+
+
+def test_an_exact_speaker_is_not_matched_by_a_part_of_the_name() -> None:
+    art = {
+        "id": "x",
+        "patterns": [8],
+        "text": "Masri said the ships would dock in June.",
+        "quotes": [{"content": "the ships would dock", "speaker": "Omar el-Masri", "exact": True}],
+    }
+    quote = Quote(
+        id="q1",
+        kind="indirect",
+        span=Span.of(art["text"], 0, 40),
+        content=Span.of(art["text"], 10, 40),
+        cue=Span.of(art["text"], 6, 10),
+        speaker=Speaker(name="Masri", span=Span.of(art["text"], 0, 5)),
+        confidence=0.8,
+        analyzer="quotes.v12",
+    )
+    analysis = Analysis(article=Article(text=art["text"], lang="en"), quotes=[quote])
+    assert score([(art, analysis)])["speaker_accuracy"] == 0.0
+    art["quotes"][0]["exact"] = False
+    assert score([(art, analysis)])["speaker_accuracy"] == 1.0

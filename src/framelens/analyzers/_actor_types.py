@@ -185,7 +185,10 @@ def resolve_types(
         if a.type == "person":
             full = [x for x in a.aliases if " " in x]
             if full:
-                a.name = max(full, key=len)
+                # the longest; of two spellings as long, the one the text gives first
+                # ("Khalid bin Rashid", then "Khalid ibn Rashid")
+                at = {x: d.text.find(x) % (len(d.text) + 1) for x in full}
+                a.name = min(full, key=lambda x: (-len(x), at[x], x))
 
 
 def decide_type(a: Draft) -> str:

@@ -5,9 +5,11 @@
 The set (``articles.jsonl``) holds short news-style articles the team wrote, one JSON
 object a line: ``id``, ``patterns`` (the issue-15 attribution patterns it covers: role
 nouns, organisations as "it"/"the group", "told Reuters", places, middlemen, social media,
-headline/dateline/byline/caption), ``text`` and ``quotes``: for each gold quote a piece of
+headline/dateline/byline/caption, name variants), ``text`` and ``quotes``: for each gold
+quote a piece of
 its ``content`` (a substring of the text), the ``speaker``'s name and, where there is one,
-the ``audience`` and ``via``.
+the ``audience`` and ``via``; ``exact`` asks for the speaker's name exactly (case-folded),
+for pattern 8: "Masri said" must give the one actor's full name, not "Masri".
 
 A gold quote is *found* when a predicted direct, mixed or indirect quote's content holds
 its piece (or the piece holds the content); its speaker is *correct* when the predicted
@@ -41,11 +43,11 @@ def read_set(folder: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
-def _same(a: str | None, b: str) -> bool:
+def _same(a: str | None, b: str, exact: bool = False) -> bool:
     if not a:
         return False
     x, y = a.casefold().strip(), b.casefold().strip()
-    return x == y or x in y or y in x
+    return x == y or (not exact and (x in y or y in x))
 
 
 def _find(quotes: list[Quote], text: str, piece: str) -> Quote | None:
@@ -74,7 +76,7 @@ def score(items: list[tuple[dict[str, Any], Analysis | None]]) -> dict[str, Any]
         for gold in art["quotes"]:
             q = _find(quotes, art["text"], gold["content"])
             sp = q.speaker if q is not None else None
-            ok = sp is not None and _same(sp.name, gold["speaker"])
+            ok = sp is not None and _same(sp.name, gold["speaker"], gold.get("exact", False))
             tally["gold"] += 1
             tally["found"] += q is not None
             tally["correct"] += ok
