@@ -199,6 +199,28 @@ def test_an_object_does_what_its_open_clause_says(
     assert sp is not None and sp.name == speaker
 
 
+@pytest.mark.parametrize(
+    ("text", "content", "speaker"),
+    [
+        (
+            "Residents were told by the water board to boil their water.",
+            "to boil their water",
+            "water board",
+        ),
+        ("The plan was announced by the ministry on Monday.", "The plan", "ministry"),
+    ],
+)
+def test_a_passive_s_content_holds_neither_its_cue_nor_its_agent(
+    run: Run, text: str, content: str, speaker: str
+) -> None:
+    """What was told or announced, not "Residents were told by the water board to ...";
+    and the agent's name stops before the phrase of time the recogniser took in."""
+    q = quote_with(run(text), content)
+    assert q.content.text == content
+    assert q.cue is not None and q.cue.text not in q.content.text
+    assert q.speaker is not None and q.speaker.name.endswith(speaker)
+
+
 def test_said_in_an_interview_with(run: Run) -> None:
     a = run("John Carter said in an interview with the BBC that the strike would go on.")
     sp = quote_with(a, "the strike would go on").speaker

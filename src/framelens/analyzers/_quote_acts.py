@@ -76,23 +76,29 @@ class Candidate:
 
 def content_of(verb: Token) -> tuple[int, int] | None:
     """Character span of what ``verb`` attributes: its complements after it, else the
-    object of its first preposition (in a passive, its subject too: "was chosen by X");
+    object of its first preposition (a passive's subject when it has no complement: "the
+    plan was announced by X"; never the verb or its agent);
     adjuncts (time, place, a clause of circumstance) left out, outer punctuation trimmed;
     None when it has none."""
     passive = any(c.dep_ == "auxpass" for c in verb.children)
     parts = [c for c in verb.rights if c.dep_ in CONTENT_DEPS]
-    if not parts:
+    if not parts and not passive:
         preps = [c for c in verb.rights if c.dep_ == "prep"]
         objs = [o for o in preps[0].children if o.dep_ in ("pobj", "pcomp")] if preps else []
         parts = objs[:1]
-    if passive:
-        parts += [c for c in verb.children if c.dep_ == "nsubjpass"]
+    before = False
+    if passive and not parts:
+        # "the plan was announced by the ministry": what was announced is the subject; a
+        # passive with a complement says it after the verb ("residents were told by the
+        # board | to boil their water"), and the span never holds the cue or its agent
+        parts = [c for c in verb.children if c.dep_ == "nsubjpass"]
+        before = True
     if not parts:
         return None
     doc = verb.doc
     lo = min(c.left_edge.i for c in parts)
     hi = max(c.right_edge.i for c in parts)
-    if not passive:
+    if not before:
         lo = max(lo, verb.i + 1)
     while hi > lo and (doc[hi].is_punct or doc[hi].is_space):
         hi -= 1

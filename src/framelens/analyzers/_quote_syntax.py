@@ -449,7 +449,8 @@ def entity_span(tok: Token) -> tuple[int, int] | None:
         doc[start].lower_ == "the" or doc[start].is_punct or doc[start].tag_ == "POS"
     ):
         start += 1
-    while end > start and (doc[end].tag_ == "POS" or doc[end].is_punct):
+    # ... or a trailing preposition ("by the ministry on Monday": "ministry on")
+    while end > start and (doc[end].tag_ == "POS" or doc[end].is_punct or doc[end].pos_ == "ADP"):
         end -= 1
     return doc[start].idx, doc[end].idx + len(doc[end].text)
 

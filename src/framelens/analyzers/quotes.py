@@ -207,7 +207,9 @@ class QuotesAnalyzer(Analyzer):
     # "footage of Kell asking"); a headline's bare title ("Minister says ...") is the person
     # the story names in that role; a middleman's verb ("quoted X as saying") is no act of
     # its own; what is told ("tell a different story") is no audience; a dateline place
-    # holds no role.
+    # holds no role; the learned pass's content of a passive holds neither the cue nor its
+    # agent ("were told by the board | to boil their water"); a name's entity span never
+    # ends in a preposition; attribution.v5.
     version = "12"
     needs = ("actors",)
     produces = ("quotes",)
