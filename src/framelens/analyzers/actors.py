@@ -1,4 +1,4 @@
-"""Actors v6: who appears in an article, where, how prominently, and under which labels.
+"""Actors v7: who appears in an article, where, how prominently, and under which labels.
 
 The passes live in their own modules, run in this order by ``ActorsAnalyzer.run``:
 ``_actor_mentions`` (names), ``_actor_aliases`` (acronyms and alias merging),
@@ -22,7 +22,8 @@ Mentions come from three sources on the shared parse:
   a bare definite one ("the regime") refers back to the one actor already labelled so.
 
 Alias merging: exact repeats; full name <-> surname ("Ashley Smith" ... "Smith", either
-order); acronyms defined in the text ("International Socialist Organization (ISO)") and
+order), compared without their particles and hyphens ("Abdel Fattah el-Sisi",
+"Abdel-Fattah al-Sisi", "Sisi"); acronyms defined in the text ("International Socialist Organization (ISO)") and
 known to the gazetteer ("UN", "NATO"); states <-> aliases <-> demonyms <-> capitals and
 government metonyms ("the United States", "US", "American", "Washington", "the Obama
 administration"); demonyms the text itself derives ("Marnian" -> "Marnia"); possessives
@@ -35,7 +36,11 @@ Types: the gazetteer's where it knows the name; else the recogniser's majority v
 corrected by cues in the text. A name with place cues ("in Sarvan", "eastern Sarvan", "the
 Qadim and Bahar districts", "SARVAN, Marnia") and no person cue (a full name, a title) is a
 place (type "place": where things happen, told apart from the states and organisations that
-act); a name from which the text derives a demonym ("Marnia" / "Marnian") is a state.
+act); a name from which the text derives a demonym ("Marnia" / "Marnian") is a state; a
+role only a person holds in apposition makes a person ("Ostrow, the council's treasurer"),
+and a noun for an organisation before the name ("the charity Northlight") or a word for
+one ending it ("Harlow Freight") an organisation. Labels inside quotation marks are the
+source's (or held at a distance), never the writer's: they are not recorded.
 
 Labels: every descriptor the writer attaches to an actor, with its span, lemma, class (from
 ``resources/lexicons/labels.toml``, neutral when unlisted) and construction:
