@@ -23,14 +23,14 @@ Mentions come from three sources on the shared parse:
 
 Alias merging: exact repeats; full name <-> surname ("Ashley Smith" ... "Smith", either
 order), compared without their particles and hyphens ("Abdel Fattah el-Sisi",
-"Abdel-Fattah al-Sisi", "Sisi"); acronyms defined in the text ("International Socialist Organization (ISO)") and
-known to the gazetteer ("UN", "NATO"); states <-> aliases <-> demonyms <-> capitals and
-government metonyms ("the United States", "US", "American", "Washington", "the Obama
-administration"); demonyms the text itself derives ("Marnian" -> "Marnia"); possessives
-("Russia's"). Not merged where the text distinguishes: a longer name wins ("Washington
-Post" is an outlet, "Washington state" a place), a capital in a locative use ("talks in
-Moscow", "a Moscow-based analyst") is the city, and a plural demonym ("Americans") is the
-people, not the state.
+"Abdel-Fattah al-Sisi", "Sisi"); acronyms defined in the text ("International Socialist
+Organization (ISO)") and known to the gazetteer ("UN", "NATO"); states <-> aliases <->
+demonyms <-> capitals and government metonyms ("the United States", "US", "American",
+"Washington", "the Obama administration"); demonyms the text itself derives ("Marnian" ->
+"Marnia"); possessives ("Russia's"). Not merged where the text distinguishes: a longer
+name wins ("Washington Post" is an outlet, "Washington state" a place), a capital in a
+locative use ("talks in Moscow", "a Moscow-based analyst") is the city, and a plural
+demonym ("Americans") is the people, not the state.
 
 Types: the gazetteer's where it knows the name; else the recogniser's majority vote,
 corrected by cues in the text. A name with place cues ("in Sarvan", "eastern Sarvan", "the
