@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from framelens.analyzers._actor_labels import find_labels
 
 from .actor_data import lex, run_passes, words
@@ -79,13 +81,29 @@ def test_a_scare_quoted_label_is_held_at_a_distance_not_pinned() -> None:
     assert labels["rebels"] == ["rebels", "so-called"]
 
 
-def test_a_reductive_predicate_labels_either_side_of_the_conflict() -> None:
+@pytest.mark.parametrize(
+    ("text", "actor", "label"),
+    [
+        (
+            "The Sarvan Front is little more than a terrorist group.",
+            "Sarvan Front",
+            ("terrorist group", "delegitimizing", "predicate"),
+        ),
+        (
+            "The Kessel government is nothing more than a regime.",
+            "Kessel",
+            ("regime", "delegitimizing", "predicate"),
+        ),
+        (
+            "The Marnian Army is no more than a militia.",
+            "Marnian Army",
+            ("militia", "neutral", "predicate"),
+        ),
+    ],
+)
+def test_a_reductive_predicate_labels_either_side_of_the_conflict(
+    text: str, actor: str, label: tuple[str, str, str]
+) -> None:
     """ "X is little more than ...", "nothing more than ...", "no more than ...": the label
     is what follows "than", whichever side X is on."""
-    labels = _labels(
-        "The Sarvan Front is little more than a terrorist group. The Kessel government is "
-        "nothing more than a regime. The Marnian Army is no more than a militia."
-    )
-    assert ("terrorist group", "delegitimizing", "predicate") in labels["Sarvan Front"]
-    assert ("regime", "delegitimizing", "predicate") in labels["Kessel"]
-    assert ("militia", "neutral", "predicate") in labels["Marnian Army"]
+    assert label in _labels(text)[actor]
