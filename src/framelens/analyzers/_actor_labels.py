@@ -241,15 +241,18 @@ class _Labeller:
                 if reductive:
                     # "nothing but a mercenary army", "little more than a puppet army", "no
                     # more than a tool of the regime", "nothing more than a proxy force"
-                    pobj = [
-                        p
-                        for b in c.subtree
-                        if b.dep_ == "prep"
-                        and b.lower_ in ("but", "except", "than")
-                        and b.head.i in (c.i, *(x.i for x in c.children))
-                        for p in b.children
-                        if p.dep_ == "pobj"
-                    ]
+                    # the "than" or "but" hangs on the word or on one of its modifiers
+                    pobj = sorted(
+                        (
+                            p
+                            for h in (c, *c.children)
+                            for b in h.children
+                            if b.dep_ == "prep" and b.lower_ in ("but", "except", "than")
+                            for p in b.children
+                            if p.dep_ == "pobj"
+                        ),
+                        key=lambda p: (p.head.i, p.i),
+                    )
                     if pobj and tok_actor[pobj[0].i] is None:
                         self._descriptor(a, pobj[0], "predicate")
                 elif c.dep_ == "attr":

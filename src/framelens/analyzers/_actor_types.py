@@ -187,8 +187,13 @@ def resolve_types(
             if full:
                 # the longest; of two spellings as long, the one the text gives first
                 # ("Khalid bin Rashid", then "Khalid ibn Rashid")
-                at = {x: d.text.find(x) % (len(d.text) + 1) for x in full}
-                a.name = min(full, key=lambda x: (-len(x), at[x], x))
+                a.name = min(full, key=lambda x: (-len(x), _first_at(d.text, x), x))
+
+
+def _first_at(text: str, name: str) -> int:
+    """Where ``text`` first gives ``name`` (its length when it never does)."""
+    at = text.find(name)
+    return at if at >= 0 else len(text)
 
 
 def decide_type(a: Draft) -> str:

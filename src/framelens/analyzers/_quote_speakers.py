@@ -752,16 +752,21 @@ class Resolver:
         Ali" may be another minister."""
         lemma = tok.lemma_.lower()
         best: tuple[int, Actor | tuple[int, int]] | None = None
-        for start, role, actor in self._role_index():
-            if ahead:
-                if start > tok.idx and role == lemma and not self.in_headline(start):
-                    best = (start, actor)
+        if ahead:
+            best = next(
+                (
+                    (start, actor)
+                    for start, role, actor in self._role_index()
+                    if start > tok.idx and role == lemma and not self.in_headline(start)
+                ),
+                None,
+            )
+        else:
+            for start, role, actor in self._role_index():
+                if start >= tok.idx:
                     break
-                continue
-            if start >= tok.idx:
-                break
-            if role == lemma:
-                best = (start, actor)
+                if role == lemma:
+                    best = (start, actor)
         if best is None:
             return None
         start, who = best
