@@ -107,3 +107,31 @@ def test_a_reductive_predicate_labels_either_side_of_the_conflict(
     """ "X is little more than ...", "nothing more than ...", "no more than ...": the label
     is what follows "than", whichever side X is on."""
     assert label in _labels(text)[actor]
+
+
+@pytest.mark.parametrize(
+    ("text", "actor", "label"),
+    [
+        (
+            "The Varna Council, a band of corrupt profiteers, approved the port deal.",
+            "Varna Council",
+            ("profiteers", "neutral", "appositive"),
+        ),
+        (
+            "The Ostra Front, a gang of thugs, closed the valley road.",
+            "Ostra Front",
+            ("thugs", "delegitimizing", "appositive"),
+        ),
+        (
+            "The Halden Movement, a network of volunteer medics, reopened the clinic.",
+            "Halden Movement",
+            ("volunteer medics", "neutral", "appositive"),
+        ),
+    ],
+)
+def test_a_collection_is_described_by_what_it_is_a_collection_of(
+    text: str, actor: str, label: tuple[str, str, str]
+) -> None:
+    """ "a band of X", "a gang of X", "a network of X": the writer describes the actor as X,
+    a council or an armed group alike."""
+    assert label in _labels(text)[actor]

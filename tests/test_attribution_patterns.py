@@ -1,4 +1,4 @@
-"""quotes: the attribution patterns 1-7 of issue 15, on sentences written for these tests.
+"""quotes: the attribution patterns of issue 15, on sentences written for these tests.
 
 Names, outlets and places are invented. Each test asserts who speaks (``speaker.name``), how
 the text named them (``introduced``, ``resolved_from``) and, where there is one, the
@@ -13,18 +13,13 @@ from pathlib import Path
 import pytest
 
 from framelens import Pipeline
-from framelens.eval.attribution import read_set, score
+from framelens.eval.attribution import ANALYZERS, read_set, score
 from framelens.model import Analysis, Article, Quote, Span, Speaker
 from framelens.reports import render
 from framelens.reports.summaries import speaker_table
 
 Run = Callable[[str], Analysis]
 SET = Path(__file__).resolve().parent / "data" / "attribution"
-
-
-@pytest.fixture(scope="module")
-def pipe() -> Pipeline:
-    return Pipeline("quotes")
 
 
 @pytest.fixture(scope="module")
@@ -440,17 +435,22 @@ def test_quotes_table_shows_roles_and_audience(run: Run) -> None:
 # ---- the attribution set: a regression guard ----
 
 
-def test_attribution_set_speaker_accuracy(pipe: Pipeline) -> None:
+def test_attribution_set_speaker_accuracy() -> None:
     arts = read_set(SET)
     assert len(arts) >= 20
     covered = {p for a in arts for p in a["patterns"]}
-    assert covered >= set(range(1, 9))
+    assert covered >= set(range(1, 12))
+    pipe = Pipeline(ANALYZERS)
     analyses = [pipe.analyze(Article(text=a["text"], lang="en")) for a in arts]
     out = score(list(zip(arts, analyses, strict=True)))
     assert out["speaker_accuracy"] >= 0.85, out["misses"]
     assert out["audience_accuracy"] >= 0.8 and out["via_accuracy"] >= 0.6
     # name variants are scored on the exact name: "Masri said" is the one actor's full name
     assert out["by_pattern"]["8"] >= 0.75, out["misses"]
+    # labels (9), quantities (10) and sources that disagree (11)
+    assert out["label_accuracy"] >= 0.8, out["misses"]
+    assert out["quantity_accuracy"] >= 0.8, out["misses"]
+    assert out["contradiction_accuracy"] >= 0.75, out["misses"]
 
 
 def test_an_exact_speaker_is_not_matched_by_a_part_of_the_name() -> None:
@@ -474,3 +474,35 @@ def test_an_exact_speaker_is_not_matched_by_a_part_of_the_name() -> None:
     assert score([(art, analysis)])["speaker_accuracy"] == 0.0
     art["quotes"][0]["exact"] = False
     assert score([(art, analysis)])["speaker_accuracy"] == 1.0
+
+
+def test_the_set_s_other_checks_fail_on_a_wrong_gold() -> None:
+    """The label, quantity and contradiction checks can fail: a label the text does not
+    pin, a hedge read wrongly, a contradiction of the wrong kind."""
+    text = (
+        "The Karvel Brigade, a foreign-funded puppet militia, seized the depot on Tuesday.\n\n"
+        "At least 20 people were killed, police said."
+    )
+    art = {
+        "id": "x",
+        "patterns": [9, 10, 11],
+        "text": text,
+        "quotes": [],
+        "labels": [{"actor": "Karvel Brigade", "label": "terrorist"}],
+        "not_labels": ["puppet"],
+        "quantities": [{"text": "At least 20", "value": 20, "qualifier": "about"}],
+        "contradictions": [{"kind": "disagreement", "speakers": ["police", "Karvel Brigade"]}],
+    }
+    analysis = Pipeline(ANALYZERS).analyze(Article(text=text, lang="en"))
+    out = score([(art, analysis)])
+    assert out["label_accuracy"] == 0.0 and out["quantity_accuracy"] == 0.0
+    assert out["contradiction_accuracy"] == 0.0 and out["by_pattern"]["9"] == 0.0
+    art.update(
+        labels=[{"actor": "Karvel Brigade", "label": "puppet militia"}],
+        not_labels=["terrorist"],
+        quantities=[{"text": "At least 20", "value": 20, "qualifier": "at_least"}],
+        contradictions=[],
+    )
+    out = score([(art, analysis)])
+    assert out["label_accuracy"] == out["quantity_accuracy"] == 1.0
+    assert out["contradiction_accuracy"] == 1.0

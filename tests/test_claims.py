@@ -202,6 +202,38 @@ def test_numbers_record_what_they_count(sentence: str, number: str, unit: str) -
     assert found.get(number) == unit, found
 
 
+@pytest.mark.parametrize(
+    ("sentence", "piece", "kind", "qualifier", "value", "high"),
+    [
+        ("Between 30 and 40 homes were destroyed.", "Between 30 and 40", "number", "range", 30, 40),
+        ("Between 30 and 40 of the homes burned.", "Between 30 and 40", "number", "range", 30, 40),
+        ("Prices rose between 2019 and 2021 in the city.", "between 2019 and 2021", "date", None,
+         None, None),
+        ("The talks lasted between three and four days.", "between three and four days", "date",
+         None, None, None),
+    ],
+)  # fmt: skip
+def test_a_count_the_recogniser_took_for_a_date_is_a_number(
+    sentence: str,
+    piece: str,
+    kind: str,
+    qualifier: str | None,
+    value: float | None,
+    high: float | None,
+) -> None:
+    """The small model tags "Between 30 and 40 homes" as a date: a count of homes with no
+    date in it is a range; real date ranges and durations stay dates."""
+    from framelens.analyzers.claims import sentence_quantities
+    from framelens.nlp import load_nlp
+
+    doc = load_nlp(load_settings(config_file=None).spacy_model)(sentence)
+    found = {q.span.text: q for q in sentence_quantities(sentence, next(doc.sents))}
+    q = found[piece]
+    assert (q.kind, q.qualifier) == (kind, qualifier)
+    if kind == "number":
+        assert (q.value, q.high, q.unit) == (value, high, "home")
+
+
 REPORTED = (
     "Flooding in the Kestrel valley\n\n"
     "The Kestrel health ministry said on Monday that 41 people died when the river burst "

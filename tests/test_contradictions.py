@@ -146,7 +146,7 @@ def test_planted_contradiction_is_found(pipe: Pipeline, kind: str) -> None:
     assert len(found) == 1, [(c.a.text, c.b.text, c.reason) for c in found]
     c = found[0]
     assert c.reason.startswith(f"rule:{kind}")
-    assert 0.0 <= c.score <= 1.0 and c.analyzer == "contradictions.v4"
+    assert 0.0 <= c.score <= 1.0 and c.analyzer == "contradictions.v5"
     text = analysis.article.text
     for span in (c.a, c.b):
         assert text[span.start : span.end] == span.text
@@ -280,6 +280,59 @@ def test_one_source_against_itself_is_self(pipe: Pipeline) -> None:
     assert len(found) <= 1
     for c in found:
         assert c.kind == "self"
+
+
+def test_a_phrasal_verb_is_the_verb_it_means(pipe: Pipeline) -> None:
+    """ "had come back" and "had returned" are one event: the ministry and the aid workers
+    disagree."""
+    text = _article(
+        "Slow return to Kessa after ceasefire",
+        "The Ministry of Returns said 300 families had returned to Kessa since the ceasefire.",
+        "Most of the town's water pipes are still broken.",
+        "Aid workers in Kessa said only about 80 families had come back since the ceasefire.",
+    )
+    found = _analyze(pipe, text).contradictions
+    assert [c.kind for c in found] == ["disagreement"], [(c.a.text, c.b.text) for c in found]
+    assert "80 vs 300" in found[0].reason or "300 vs 80" in found[0].reason
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "kind"),
+    [
+        ("the city's deputy mayor", "the deputy mayor", "self"),
+        ("the foreign minister", "the defence minister", "disagreement"),
+    ],
+)
+def test_a_source_known_by_a_description_is_one_source_under_its_shorter_form(
+    pipe: Pipeline, first: str, second: str, kind: str
+) -> None:
+    """The same head noun with one's modifiers among the other's is one source ("the
+    deputy mayor" after "the city's deputy mayor"); other modifiers are another source."""
+    text = _article(
+        "Fire at the Vell textile plant",
+        f"The fire at the Vell textile plant killed 40 workers on Monday, {first} said.",
+        "Most of the town's water pipes are still broken.",
+        f"The fire at the Vell textile plant killed just 15 workers on Monday, {second} said.",
+    )
+    found = _analyze(pipe, text).contradictions
+    assert [c.kind for c in found] == [kind], [(c.a.text, c.b.text, c.kind) for c in found]
+    assert len(found[0].speakers) == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("the city's deputy mayor", "deputy |mayor"),
+        ("The Ministry of Returns", "|ministry"),
+        ("Aid workers in Kessa", "aid |worker"),
+        ("the authorities", "|authority"),
+        ("its", ""),
+    ],
+)
+def test_description_key(name: str, key: str) -> None:
+    from framelens.text.rules import description_key
+
+    assert description_key(name) == key
 
 
 def test_old_contradiction_json_still_loads() -> None:

@@ -42,6 +42,12 @@ _GENERIC_HEADS = {
     "one", "part", "member", "some", "thing", "nothing", "something", "example", "kind",
     "sort", "lot", "none", "all", "any", "this", "that", "it", "way",
 }  # fmt: skip
+#: Nouns of a collection whose "of" object describes the actor too: "X, a band of corrupt
+#: profiteers", "is little more than a gang of thugs", "a group of retired judges".
+_COLLECTIVE_HEADS = frozenset(
+    ("band", "bunch", "group", "gang", "handful", "pack", "collection", "clique", "crowd",
+     "cabal", "ring", "network", "horde", "mob", "coalition", "alliance", "league")
+)  # fmt: skip
 
 
 def find_labels(
@@ -227,6 +233,14 @@ class _Labeller:
                 if t is not None:
                     s, e = d.span(k, k + 1)
                     add_label(a, text, s, e, t.lemma, t.cls, "adjective")
+        if head.lemma_.lower() in _COLLECTIVE_HEADS:
+            for prep in head.rights:
+                if prep.dep_ != "prep" or prep.lower_ != "of":
+                    continue
+                for p in prep.children:
+                    # a common noun, even one that names a group of its own ("thugs")
+                    if p.dep_ == "pobj" and p.pos_ == "NOUN":
+                        self._descriptor(a, p, construction)
 
     def _predicates(self, a: Draft, anchor: Token) -> None:
         d, tok_actor = self.d, self.tok_actor

@@ -1,4 +1,4 @@
-"""Actors v7: who appears in an article, where, how prominently, and under which labels.
+"""Actors v8: who appears in an article, where, how prominently, and under which labels.
 
 The passes live in their own modules, run in this order by ``ActorsAnalyzer.run``:
 ``_actor_mentions`` (names), ``_actor_aliases`` (acronyms and alias merging),
@@ -49,6 +49,9 @@ Labels: every descriptor the writer attaches to an actor, with its span, lemma, 
 Kessel", "the so-called opposition"), ``appositive`` ("Nadia Rahimi, a spokeswoman"),
 ``predicate`` ("X is a proxy force", "X was branded terrorists") and ``adjective`` (a listed
 adjective inside an appositive or predicate: "a pseudo-left organization", "is brutal").
+A collection describes the actor by what it is a collection of as well: "X, a band of
+corrupt profiteers" is labelled "band" and "profiteers", "a gang of thugs" "gang" and
+"thugs", whichever side X is on.
 
 Enumerations: actors coordinated in one list ("Iran, Russia and other regional powers,
 including Saudi Arabia, Qatar and Turkey"; nested "including"/"such as" lists are flattened),
@@ -104,7 +107,7 @@ class ActorsAnalyzer(Analyzer):
     # one ("Harlow Freight") is an organisation, whatever the recogniser says; the forms
     # of a name merge on their particles ("Abdel Fattah el-Sisi", "Abdel-Fattah al-Sisi",
     # "Sisi").
-    version = "7"
+    version = "8"
     produces = ("actors",)
     description = (
         "people, organisations, states, places and collective groups, merged across aliases; "

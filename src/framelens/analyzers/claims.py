@@ -1,4 +1,4 @@
-"""Claims v4: which statements of an article are check-worthy factual claims.
+"""Claims v5: which statements of an article are check-worthy factual claims.
 
 Each spaCy sentence (cut again at line breaks, so a headline glued to the first
 sentence is its own statement) gets a score in [0, 1] from a model trained on
@@ -433,6 +433,10 @@ def sentence_quantities(text: str, sent: SpacySpan, ref: dt.date | None = None) 
         if kind is None:
             continue
         start, end = _trim(text, ent.start_char, ent.end_char)
+        counted = None
+        if kind == "date" and _counts_things(ent, text[start:end]):
+            kind = "number"  # "Between 30 and 40 homes": a count the recogniser took for a date
+            counted = _counted_noun(ent) or _noun_after(ent)
         if kind == "number" and not quantities.is_amount(text[start:end], text[end : end + 8]):
             covered.update(range(ent.start, ent.end))  # "one of the", a phone number
             continue
@@ -445,7 +449,7 @@ def sentence_quantities(text: str, sent: SpacySpan, ref: dt.date | None = None) 
         parsed = quantities.parse_quantity(text[start:end], kind, ref)
         unit = parsed.unit
         if kind == "number" and unit is None:
-            unit = _counted_noun(ent)
+            unit = counted or _counted_noun(ent)
         hedged = kind in _AMOUNT_KINDS and parsed.value is not None
         out.append(
             Quantity(
@@ -487,6 +491,26 @@ def sentence_quantities(text: str, sent: SpacySpan, ref: dt.date | None = None) 
     return out
 
 
+def _counts_things(ent: SpacySpan, text: str) -> bool:
+    """Whether an entity tagged as a date is a count of things: no date in its words, a
+    number in them and a noun it counts ("Between 30 and 40 homes", "between thirty and
+    forty of the homes"); "between 2019 and 2021", "three days" stay dates."""
+    return (
+        quantities.parse_date(text) is None
+        and quantities.parse_quantity(text, "number").value is not None
+        and not re.search(r"per ?cent|%", text, re.IGNORECASE)
+        and (_counted_noun(ent) or _noun_after(ent)) is not None
+    )
+
+
+def _noun_after(ent: SpacySpan) -> str | None:
+    """The plural noun right after an entity ("Between 30 and 40 | homes"), when the
+    parse hangs the figure elsewhere."""
+    doc = ent.doc
+    nxt = doc[ent.end] if ent.end < len(doc) else None
+    return str(nxt.lemma_.lower()) if nxt is not None and nxt.tag_ == "NNS" else None
+
+
 def _counted_noun(item: SpacySpan | Token) -> str | None:
     """The noun a cardinal counts ("300,000 people" -> "people", a partitive "four of its
     staff" -> "staff"), if the parse says so."""
@@ -503,7 +527,9 @@ class ClaimsAnalyzer(Analyzer):
     # v2: a claim that reports someone's words records that content (``Claim.content``).
     # v3: quantities record their hedge (``qualifier``, ``high``: "just 15", "at least 20",
     # "dozens of"), also when the entity recogniser left it out of the entity.
-    version = "4"
+    # v5: a count the entity recogniser took for a date ("Between 30 and 40 homes") is a
+    # number, a range of homes.
+    version = "5"
     reads_encoder = True
     needs = ("actors", "quotes")
     produces = ("claims",)

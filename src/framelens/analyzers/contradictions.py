@@ -1,4 +1,4 @@
-"""Contradictions v4: pairs of the article's own claims that cannot both be true.
+"""Contradictions v5: pairs of the article's own claims that cannot both be true.
 
 Candidates are pairs of claims about the same actors (a shared actor id from the
 ``actors`` analyzer and similar MiniLM embeddings, read from the shared per-article
@@ -9,10 +9,13 @@ is judged by the contradiction rules (numbers, dates, negation, antonyms, role r
 Each contradiction has a ``kind``. Two claims that the ``quotes`` analyzer attributes to
 different sources (a ministry says 300 families returned, aid workers say 80) are the
 sources disagreeing, not the writer contradicting themself: ``kind="disagreement"``, with
-both ``speakers`` (name, quote id, actor id). The rules judge such a pair on what each
-source says (the quotes' contents), and only the rules decide it. Everything else is
-``kind="self"``: the writer's own claims, one source against itself, or a source against
-the writer (``speakers`` then lists the sides that are attributed).
+both ``speakers`` (name, quote id, actor id). Two quotes have one source when they name
+one actor, or, for a source known by a description, when the descriptions share a head
+noun and one's modifiers are among the other's ("the deputy mayor" and "the city's deputy
+mayor"; not "the foreign minister" and "the defence minister"). The rules judge such a
+pair on what each source says (the quotes' contents), and only the rules decide it.
+Everything else is ``kind="self"``: the writer's own claims, one source against itself,
+or a source against the writer (``speakers`` then lists the sides that are attributed).
 
 Precision matters more than recall: a false contradiction discredits the tool. So
 
@@ -40,7 +43,7 @@ from ..model import REPORT_KINDS, Claim, Contradiction, ContradictionSpeaker, Qu
 from ..nlp.claim_statements import actor_tokens, claim_statements
 from ..nlp.embedder import ENCODERS
 from ..nlp.nli import ensure_tokens, load_nli
-from ..text.rules import same_speaker
+from ..text.rules import description_key, keys_match, same_speaker
 from .base import Analyzer, analyzers
 
 if TYPE_CHECKING:
@@ -118,7 +121,7 @@ def claim_sources(
         speaker = quote.speaker
         if speaker is not None and speaker.name.strip():
             actor = speaker.actor_id
-            key = f"actor:{actor}" if actor else "|" + speaker.name.strip().casefold()
+            key = f"actor:{actor}" if actor else description_key(speaker.name)
             out.append(Source(speaker.name, quote.id, actor, content, key))
             continue
         found = speaker_of(quote) if speaker_of is not None else None
@@ -131,13 +134,15 @@ def claim_sources(
 
 
 def same_source(a: Source, b: Source) -> bool:
-    """Two quotes' speakers are one source: the same actor, else the same name or the
-    same head noun ("the ministry" and "the Ministry of Returns")."""
+    """Two quotes' speakers are one source: the same actor, else the same name, or the same
+    head noun with one's modifiers among the other's ("the ministry" and "the Ministry of
+    Returns", "the deputy mayor" and "the city's deputy mayor"; not "the foreign
+    minister" and "the defence minister")."""
     if a.actor_id and b.actor_id:
         return a.actor_id == b.actor_id
     if a.name.strip().casefold() == b.name.strip().casefold():
         return True
-    return same_speaker(a.key, b.key)
+    return keys_match(a.key, b.key)
 
 
 def cue_speaker(
@@ -306,7 +311,10 @@ class ContradictionsAnalyzer(Analyzer):
     # ("on Friday and two more on Monday") does not contradict one.
     # v3: hedged figures compare as intervals ("at least 40" vs 52: none; "just 15" vs 40);
     # two quoted sources that disagree are reported as ``kind="disagreement"``.
-    version = "4"
+    # v5: a phrasal verb is the verb it means ("had come back": "returned"); a source known
+    # by a description is one source under its shorter form ("the deputy mayor", "the
+    # city's deputy mayor").
+    version = "5"
     reads_encoder = True
     needs = ("actors", "quotes", "claims")
     produces = ("contradictions",)

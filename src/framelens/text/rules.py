@@ -4,8 +4,9 @@ Each rule compares two statements (a premise and a hypothesis: an evidence sente
 a claim, or two claims of one article) and fires only when both are about the same
 event — same content words once the differing expression is masked, no proper name on
 one side that the other lacks while the other has one of its own, same tense and
-modality. Precision comes first: a false contradiction discredits the tool, so every
-guard errs towards silence.
+modality. Content words are lemmas, a phrasal verb read as the verb it means ("had come
+back" as "had returned": the ``paraphrases`` table of ``nli_rules.toml``). Precision comes
+first: a false contradiction discredits the tool, so every guard errs towards silence.
 
 - ``numbers``: the same counted thing with incompatible values ("killed 14 people" vs
   "killed 41 people"), via ``framelens.text.quantities.conflict`` (qualifiers
@@ -100,6 +101,7 @@ def lexicon() -> dict[str, Any]:
         "stance_nouns": set(stance["positive_nouns"] + stance["negative_nouns"]),
         "object_preps": set(stance["object_prepositions"]),
         "needs_with": set(stance["needs_with"]),
+        "phrasal": dict(data["paraphrases"]["phrasal"]),
     }
 
 
@@ -202,6 +204,34 @@ def keys_match(a: str, b: str) -> bool:
     return sa <= sb or sb <= sa
 
 
+#: Words that end a description's head phrase ("the Ministry of Returns", "aid workers in
+#: Tarsk") and words that are no part of its key ("the", "its", "the city's").
+_DESCRIPTION_END = re.compile(r"\s(?:of|in|from|at|for|on|with|who|which|that)\s|,|\(")
+_DESCRIPTION_SKIP = frozenset(("the", "a", "an", "its", "their", "his", "her", "our", "this"))
+
+
+def description_key(name: str) -> str:
+    """A ``keys_match`` key for a source known only by a description ("the city's deputy
+    mayor" -> ``"deputy |mayor"``, "the Ministry of Returns" -> ``"|ministry"``): the words
+    before its first preposition or comma, less articles and possessives, lower case, the
+    last of them the head with a plural's "s" dropped; "" when no word is left."""
+    words = [
+        w
+        for w in _DESCRIPTION_END.split(name.casefold(), maxsplit=1)[0].split()
+        if w not in _DESCRIPTION_SKIP and not w.endswith(("'s", "’s", "'", "’"))
+    ]
+    words = [w.strip(".\"“”'‘’") for w in words]
+    words = [w for w in words if any(ch.isalpha() for ch in w)]
+    if not words:
+        return ""
+    head = words[-1]
+    if head.endswith("ies") and len(head) > 4:
+        head = head[:-3] + "y"
+    elif head.endswith("s") and not head.endswith(("ss", "us", "is")) and len(head) > 3:
+        head = head[:-1]
+    return " ".join([*sorted(words[:-1]), "|" + head])
+
+
 def same_speaker(a: str, b: str) -> bool:
     """Two attributions name the same source (same actor, or same head noun); unknown: no."""
     if not a or not b:
@@ -226,6 +256,25 @@ def _subject(verb: Token) -> tuple[Token | None, bool]:
     return None, False
 
 
+def _particle(verb: Token) -> Token | None:
+    """The particle of a phrasal verb the rules read as one verb ("had come | back": the
+    ``paraphrases`` table), if ``verb`` has one."""
+    if verb.pos_ != "VERB":
+        return None
+    phrasal = lexicon()["phrasal"]
+    for c in verb.rights:
+        if c.dep_ in ("prt", "advmod") and f"{_lemma(verb)} {c.lower_}" in phrasal:
+            return c
+    return None
+
+
+def _verb_lemma(tok: Token) -> str:
+    """``tok``'s lemma, a phrasal verb's as the one verb it means ("come back": "return")."""
+    prt = _particle(tok)
+    lemma = _lemma(tok)
+    return str(lexicon()["phrasal"][f"{lemma} {prt.lower_}"]) if prt is not None else lemma
+
+
 def _anchor(tok: Token) -> str:
     """The verb an expression belongs to (the subject's head noun when the verb is "be")."""
     cur = tok
@@ -239,7 +288,7 @@ def _anchor(tok: Token) -> str:
         subj = next((c for c in cur.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         lemma = _lemma(subj) if subj is not None else "be"
     else:
-        lemma = _lemma(cur)
+        lemma = _verb_lemma(cur)
     return str(lexicon()["anchor_class"].get(lemma, lemma))
 
 
@@ -299,10 +348,17 @@ def make_side(span: SpacySpan, actor_of: dict[int, str] | None = None) -> Side:
     content: dict[int, str] = {}
     names: dict[int, str] = {}
     negations: list[tuple[int, int]] = []
+    particles: set[int] = set()  # of the phrasal verbs read as one verb ("come back")
     for tok in span:
         i = tok.i - base
         low = tok.lower_
         lemma = _lemma(tok)
+        if tok.i in particles:
+            continue
+        prt = _particle(tok)
+        if prt is not None:
+            lemma = lex["phrasal"][f"{lemma} {prt.lower_}"]
+            particles.add(prt.i)
         is_neg = tok.dep_ == "neg" or low in lex["negators"]
         if is_neg:
             # "a man with no hat", "without power": a negated modifier, not a negated event.
