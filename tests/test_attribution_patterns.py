@@ -468,7 +468,7 @@ def test_an_exact_speaker_is_not_matched_by_a_part_of_the_name() -> None:
         cue=Span.of(art["text"], 6, 10),
         speaker=Speaker(name="Masri", span=Span.of(art["text"], 0, 5)),
         confidence=0.8,
-        analyzer="quotes.v12",
+        analyzer="quotes.v13",
     )
     analysis = Analysis(article=Article(text=art["text"], lang="en"), quotes=[quote])
     assert score([(art, analysis)])["speaker_accuracy"] == 0.0

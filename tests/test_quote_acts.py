@@ -103,7 +103,7 @@ def test_a_stance_record_is_well_formed(run: Run) -> None:
     assert q.span.start <= q.cue.start and q.content.end <= q.span.end
     assert 0.0 < q.confidence <= 1.0 and q.confidence >= load_model().threshold
     assert q.speaker is not None and q.speaker.name == "Maria Ostrow"
-    assert q.analyzer == "quotes.v12"
+    assert q.analyzer == "quotes.v13"
 
 
 def test_a_pronoun_source_resolves_like_a_report(run: Run) -> None:
@@ -269,3 +269,57 @@ def test_a_bare_pronoun_and_an_attitude_with_nothing_after_it_are_not_read(
     assert not _candidate(run, "Tomas Kell denied it.", monkeypatch)
     assert not _candidate(run, "Senator Maria Ostrow is skeptical.", monkeypatch)
     assert not _candidate(run, "The harbour was quiet on Sunday morning.", monkeypatch)
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        (
+            "Senator Maria Ostrow offered some pointed advice to the governor on Friday.",
+            "some pointed advice to the governor",
+        ),
+        (
+            "Senator Tomas Halvik offered some pointed advice to the mayor on Friday.",
+            "some pointed advice to the mayor",
+        ),
+        (
+            "The tenants' union painted the mayor as a friend of the landlords.",
+            "the mayor as a friend of the landlords",
+        ),
+        (
+            "The landlords' association painted the mayor as a friend of the squatters.",
+            "the mayor as a friend of the squatters",
+        ),
+        (
+            "The dockworkers' union backed the strike, saying wages had fallen for years.",
+            "the strike",
+        ),
+    ],
+)
+def test_a_stance_shows_the_verb_s_complements_up_to_a_clause_or_a_time(
+    run: Run, monkeypatch: pytest.MonkeyPatch, text: str, content: str
+) -> None:
+    """What the pass attributes runs on past the object to the verb's other complements
+    ("to the governor", "as a friend of ..."), as PolNeAR marks it, and stops at a comma,
+    another clause or a phrase of time, whichever side speaks."""
+    monkeypatch.setattr(load_model(), "threshold", 0.0)
+    shown = [q.content.text for q in run(text).quotes if q.kind in ("stance", "indirect")]
+    assert content in shown, shown
+
+
+def test_shown_content_keeps_what_the_model_read() -> None:
+    from framelens.analyzers._quote_acts import content_of, shown_content
+    from framelens.config import load_settings
+    from framelens.nlp import load_nlp
+
+    nlp = load_nlp(load_settings(config_file=None).spacy_model)
+    doc = nlp("Residents were told by the water board to boil their water on Monday.")
+    verb = next(t for t in doc if t.lemma_ == "tell")
+    core = content_of(verb)
+    assert core is not None and shown_content(verb, core) == core  # a passive's stays
+    doc = nlp("The council offered a loan to the club.")
+    verb = next(t for t in doc if t.lemma_ == "offer")
+    core = content_of(verb)
+    assert core is not None
+    start, end = shown_content(verb, core)
+    assert start == core[0] and doc.text[start:end] == "a loan to the club"

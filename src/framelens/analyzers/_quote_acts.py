@@ -30,6 +30,11 @@ made the score move with the words around the verb ("signed the pledge for the p
 against "... against the pipeline"), where the same instrument must read both sides
 alike.
 
+A record shows more than the model read: ``shown_content`` runs what is attributed on
+past the object to the verb's other complements, as PolNeAR marks it ("offered some advice
+| to the mayor", "painted the mayor | as a friend of the landlords"), up to a comma,
+another clause or a phrase of time ("on Friday").
+
 What the model accepts is a ``stance``, a position or act the writer attributes to the
 source; or, when the cue lexicon lists the verb and two words or more follow it,
 ``indirect`` (a report the rules' clause finder missed). The lexicon's verbs for naming
@@ -107,6 +112,38 @@ def content_of(verb: Token) -> tuple[int, int] | None:
     if doc[lo].is_punct or doc[lo].is_space:
         return None
     return doc[lo].idx, doc[hi].idx + len(doc[hi].text)
+
+
+#: Children of a verb that end what a record shows: another clause, another verb, a
+#: bare time adjunct ("said Tuesday").
+_CLAUSE_DEPS = frozenset(("cc", "conj", "relcl", "advcl", "mark", "parataxis", "npadvmod"))
+_TIME_ENTS = frozenset(("DATE", "TIME"))
+
+
+def shown_content(verb: Token, core: tuple[int, int]) -> tuple[int, int]:
+    """What a record of the pass shows as attributed: ``core`` (``content_of``, what the
+    model read) and the verb's further complements after it ("offered some advice | to the
+    mayor", "painted the mayor | as a friend of the landlords"), up to a comma, another
+    clause or verb, or a phrase of time ("on Friday"); a passive's stays its subject. On
+    PolNeAR train, speaker overlap F1 0.7409 -> 0.7444, content exact 0.5658 -> 0.5691."""
+    if any(c.dep_ == "auxpass" for c in verb.children):
+        return core
+    doc = verb.doc
+    keep = None
+    for c in verb.rights:
+        if c.is_punct or c.is_space:
+            continue
+        if c.dep_ in _CLAUSE_DEPS or any(doc[k].text == "," for k in range(verb.i + 1, c.i)):
+            break
+        if c.dep_ == "prep" and any(t.ent_type_ in _TIME_ENTS for t in c.subtree):
+            break
+        keep = c
+    if keep is None:
+        return core
+    hi = keep.right_edge.i
+    while hi > verb.i and (doc[hi].is_punct or doc[hi].is_space):
+        hi -= 1
+    return core[0], max(core[1], doc[hi].idx + len(doc[hi].text))
 
 
 def lexicon_class(lemma: str, lex: Lexicon) -> str:

@@ -15,7 +15,15 @@ from spacy.symbols import ADJ, AUX, VERB
 
 from ..model import REPORT_KINDS, Actor, QuoteKind
 from ..text.intervals import Ranges
-from ._quote_acts import ActModel, ActorTypes, Candidate, content_of, features, lexicon_class
+from ._quote_acts import (
+    ActModel,
+    ActorTypes,
+    Candidate,
+    content_of,
+    features,
+    lexicon_class,
+    shown_content,
+)
 from ._quote_screen import SCREENED, report_features
 from ._quote_speakers import VIA_VERBS, middleman
 from ._quote_syntax import (
@@ -160,11 +168,13 @@ class LearnedReads:
             p = model.score(sparse)
             if p < model.threshold:
                 continue
-            words = word_count(self.rules.idx.text[cand.content[0] : cand.content[1]])
+            para = self.rules.idx.para(cand.verb.idx)
+            content = self.rules.clip(shown_content(cand.verb, cand.content), para)
+            words = word_count(self.rules.idx.text[content[0] : content[1]])
             kind: QuoteKind = "indirect" if cand.listed and words > 1 else "stance"
             cue = cue_span(cand.verb)
-            span = (min(cand.content[0], cue[0]), max(cand.content[1], cue[1]))
-            found = Found(kind, span, cand.content, cue, cand.subject, confidence=p)
+            span = (min(content[0], cue[0]), max(content[1], cue[1]))
+            found = Found(kind, span, content, cue, cand.subject, confidence=p)
             self.rules.found.append(found)
             self.rules.used_cues.add(cand.verb.i)
 

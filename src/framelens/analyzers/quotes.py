@@ -1,4 +1,4 @@
-"""Quotes v12: every quotation, who said it, how the writer introduces them, scare quotes,
+"""Quotes v13: every quotation, who said it, how the writer introduces them, scare quotes,
 and the positions and acts the writer attributes to a source.
 
 Rules on the shared parse, in four passes, and a learned screen and a learned pass after
@@ -210,7 +210,10 @@ class QuotesAnalyzer(Analyzer):
     # holds no role; the learned pass's content of a passive holds neither the cue nor its
     # agent ("were told by the board | to boil their water"); a name's entity span never
     # ends in a preposition; attribution.v5.
-    version = "12"
+    # v13: what the learned pass attributes runs on past the object to the verb's other
+    # complements ("offered advice | to the mayor"), up to a comma, a clause or a phrase
+    # of time (``_quote_acts.shown_content``).
+    version = "13"
     needs = ("actors",)
     produces = ("quotes",)
     description = (
