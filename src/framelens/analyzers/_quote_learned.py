@@ -24,8 +24,8 @@ from ._quote_acts import (
     lexicon_class,
     shown_content,
 )
+from ._quote_parties import VIA_VERBS, middleman
 from ._quote_screen import SCREENED, report_features
-from ._quote_speakers import VIA_VERBS, middleman
 from ._quote_syntax import (
     DocIndex,
     Found,

@@ -3,7 +3,9 @@
 The rules are listed in the ``quotes`` module docstring; this module implements its pass
 3: surface speaker -> name (pronouns, relative pronouns, descriptions linked by a copula,
 documents and their issuers, generic organisation nouns). Pass 4, how the source is
-introduced (descriptions) and its organisational affiliation, is ``_quote_sources``.
+introduced (descriptions) and its organisational affiliation, is ``_quote_sources``; the
+parties beside the speaker (a middleman, a carrier, the audience) are found by
+``_quote_parties``.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from ..text.furniture import dateline_end
 from ..text.intervals import Ranges
 from ..text.quote_marks import Region
 from ..text.syntax import one_member
+from ._quote_parties import RELATIVE_PRONOUNS, audience, carrier, middleman
 from ._quote_sources import Sources, mention_head
 from ._quote_syntax import (
     NAME_ENTS,
@@ -42,7 +45,6 @@ if TYPE_CHECKING:
 LINK_SENTENCES = 4
 PERSON_PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f"}
 GROUP_PRONOUNS = {"it", "they", "them"}
-RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 _NAME_STRIP = " ―—–-\"“”‘’'.,:;"
 #: Abbreviated titles before a name, as the role noun a later mention uses ("Gov. Ana Ruiz"
 #: ... "the governor said").
@@ -52,14 +54,6 @@ ROLE_ABBREV = {
     "adm": "admiral", "pres": "president", "prof": "professor", "amb": "ambassador",
     "supt": "superintendent", "insp": "inspector", "cmdr": "commander",
 }  # fmt: skip
-#: Verbs by which a middleman passes on someone's words: "X quotes Y as saying".
-VIA_VERBS = {"quote", "cite"}
-#: Verbs for a statement that another outlet carries: "a statement carried by Z".
-CARRY_VERBS = {"carry", "publish", "run", "release", "report", "air", "broadcast", "post"}
-#: Verbs whose object is the audience: "she told Reuters".
-AUDIENCE_VERBS = {"tell", "inform", "brief", "assure", "warn", "remind", "advise", "promise"}
-#: What is told, not whom: "aid workers tell a different story", "told the truth".
-TOLD_THINGS = {"story", "tale", "truth", "lie", "joke", "version", "secret", "news", "anecdote"}
 #: Entity types that never speak: dates, times, amounts and (unnamed-state) places.
 NOT_SPEAKER_ENTS = {"DATE", "TIME", "MONEY", "LOC"}
 #: Documents that stand for the organisation named last when nothing else owns them.
@@ -108,33 +102,6 @@ class _Resolved:
     extra_descriptions: list[tuple[int, int]] = field(default_factory=list)
     #: How the text names the speaker here (``Speaker.introduced``).
     how: str = "name"
-
-
-def middleman(cue: Token, subject: Token | None) -> tuple[Token, Token] | None:
-    """ "X quotes Y as saying", "X quotes Y to argue", "X cited Y, who said", "Y was
-    quoted by X as saying": (Y, X), the speaker and the middleman."""
-    if subject is not None and subject.lower_ in RELATIVE_PRONOUNS:
-        ante = subject.head.head if subject.head.dep_ in ("relcl", "acl") else None
-        if ante is not None and ante.dep_ == "dobj" and ante.head.lemma_.lower() in VIA_VERBS:
-            via = subject_of(ante.head)
-            if via is not None:
-                return subject, via
-    tok = cue
-    for _ in range(4):
-        if tok.i != cue.i and tok.lemma_.lower() in VIA_VERBS:
-            objs = [c for c in tok.children if c.dep_ == "dobj"]
-            passive = [c for c in tok.children if c.dep_ == "nsubjpass"]
-            agents = [o for c in tok.children if c.dep_ == "agent" for o in c.children]
-            if objs:
-                via = subject_of(tok)
-                return (objs[0], via) if via is not None else None
-            if passive and agents:
-                return passive[0], agents[0]
-            return None
-        if tok.dep_ not in ("xcomp", "advcl", "pcomp", "prep", "acl") or tok.head.i == tok.i:
-            return None
-        tok = tok.head
-    return None
 
 
 class Resolver:
@@ -279,53 +246,14 @@ class Resolver:
         lead = len(label) - len(label.lstrip())
         return self._named((start + lead, start + len(label.rstrip())))
 
-    # -- carriers and audiences (patterns 3 and 5; middlemen: ``middleman``) --
+    # -- carriers and audiences (patterns 3 and 5: ``_quote_parties``) --
 
     def _carrier(self, cue: Token) -> Token | None:
-        """ "Y said in a statement carried by Z" / "according to a statement from Y carried
-        by Z": Z, who passes the statement on."""
-        for prep in cue.children:
-            if prep.dep_ != "prep":
-                continue
-            for doc in prep.children:
-                if doc.dep_ != "pobj" or doc.lemma_.lower() not in self.lex.documents:
-                    continue
-                for verb in doc.children:
-                    if verb.dep_ == "acl" and verb.lemma_.lower() in CARRY_VERBS:
-                        for agent in verb.children:
-                            if agent.dep_ == "agent":
-                                objs = [o for o in agent.children if o.dep_ == "pobj"]
-                                if objs:
-                                    return objs[0]
-        return None
+        return carrier(cue, self.lex.documents)
 
     def _audience(self, cue: Token, subject: Token) -> Mention | None:
-        """Whom the speaker told: "she told Reuters", "said to the BBC", "said in an
-        interview with CNN", "residents were told by the utility"."""
-        lemma = cue.lemma_.lower()
-        if lemma in AUDIENCE_VERBS:
-            told = ("dobj", "dative", "iobj", "nsubjpass")
-            for c in cue.children:
-                if c.dep_ in told and c.i != subject.i and c.pos_ != "PRON":
-                    if c.lemma_.lower() in TOLD_THINGS:
-                        continue
-                    return self._mention(c)
-        for prep in cue.children:
-            if prep.dep_ != "prep":
-                continue
-            objs = [o for o in prep.children if o.dep_ == "pobj"]
-            if not objs:
-                continue
-            says = lemma in ("say", "speak", "explain", "write", "talk")
-            if prep.lower_ == "to" and says and objs[0].pos_ != "PRON":
-                return self._mention(objs[0])
-            if prep.lower_ in ("in", "during") and objs[0].lemma_.lower() in ("interview", "call"):
-                for p2 in objs[0].children:
-                    if p2.dep_ == "prep" and p2.lower_ in ("with", "to"):
-                        inner = [o for o in p2.children if o.dep_ == "pobj"]
-                        if inner:
-                            return self._mention(inner[0])
-        return None
+        told = audience(cue, subject)
+        return self._mention(told) if told is not None else None
 
     def _mention(self, tok: Token) -> Mention:
         span = entity_span(tok) or core_span(tok)

@@ -121,8 +121,9 @@ from ..text.quote_marks import Region, article_quotes
 from ._quote_acts import ActModel, load_model
 from ._quote_content import ReportedContent
 from ._quote_learned import LearnedReads
+from ._quote_parties import AUDIENCE_VERBS
 from ._quote_screen import load_screen
-from ._quote_speakers import AUDIENCE_VERBS, NOT_SPEAKER_ENTS, Resolver
+from ._quote_speakers import NOT_SPEAKER_ENTS, Resolver
 from ._quote_syntax import (
     WORD,
     DocIndex,
