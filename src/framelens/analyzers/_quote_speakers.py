@@ -21,6 +21,7 @@ from ..text.intervals import Ranges
 from ..text.quote_marks import Region
 from ..text.syntax import one_member
 from ._quote_parties import RELATIVE_PRONOUNS, audience, carrier, middleman
+from ._quote_roles import RoleIndex
 from ._quote_sources import Sources, mention_head
 from ._quote_syntax import (
     NAME_ENTS,
@@ -46,14 +47,6 @@ LINK_SENTENCES = 4
 PERSON_PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f"}
 GROUP_PRONOUNS = {"it", "they", "them"}
 _NAME_STRIP = " ―—–-\"“”‘’'.,:;"
-#: Abbreviated titles before a name, as the role noun a later mention uses ("Gov. Ana Ruiz"
-#: ... "the governor said").
-ROLE_ABBREV = {
-    "gov": "governor", "sen": "senator", "rep": "representative", "gen": "general",
-    "col": "colonel", "lt": "lieutenant", "capt": "captain", "sgt": "sergeant",
-    "adm": "admiral", "pres": "president", "prof": "professor", "amb": "ambassador",
-    "supt": "superintendent", "insp": "inspector", "cmdr": "commander",
-}  # fmt: skip
 #: Entity types that never speak: dates, times, amounts and (unnamed-state) places.
 NOT_SPEAKER_ENTS = {"DATE", "TIME", "MONEY", "LOC"}
 #: Documents that stand for the organisation named last when nothing else owns them.
@@ -143,7 +136,10 @@ class Resolver:
             (lab.span.start, lab.span.end): a for a in actors for lab in a.labels
         }
         self.sources = Sources(idx, lex, self.all_mentions, self._in_direct_quote, self._antecedent)
-        self._roles: list[tuple[int, str, Actor | tuple[int, int]]] | None = None
+        #: the roles the text gives its actors and names (pattern 1)
+        self.roles = RoleIndex(
+            idx, lex, self.sources, self.all_mentions, self.placey, self._actor_at
+        )
 
     # -- headline, dateline, bylines and captions (pattern 7) --
 
@@ -684,13 +680,13 @@ class Resolver:
             best = next(
                 (
                     (start, actor)
-                    for start, role, actor in self._role_index()
+                    for start, role, actor in self.roles.entries()
                     if start > tok.idx and role == lemma and not self.in_headline(start)
                 ),
                 None,
             )
         else:
-            for start, role, actor in self._role_index():
+            for start, role, actor in self.roles.entries():
                 if start >= tok.idx:
                     break
                 if role == lemma:
@@ -710,65 +706,6 @@ class Resolver:
             surface = self.text[mention[0] : mention[1]]
             name = surface if lemma in surface.lower() else name
         return _Resolved(name, mention, who, resolved_from=core_span(tok), how="role")
-
-    def _parse_roles(self) -> list[tuple[int, str, tuple[int, int]]]:
-        """Roles the parse links to a name even where no actor was found: "Ana Ruiz, the
-        governor of Delmar" (apposition), "Governor Ana Ruiz" (a title before the name)."""
-        out = []
-        titles = self.lex.titles | set(ROLE_ABBREV)
-        for t in self.idx.doc:
-            if t.pos_ != "PROPN" or t.dep_ == "compound":
-                continue
-            chain = [c for c in t.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
-            lead = [c for c in chain if c.lower_.rstrip(".") in titles]
-            rest = [c for c in chain if c not in lead]
-            start = min([t.idx] + [c.idx for c in rest])
-            name = (start, t.idx + len(t.text))
-            for c in lead:
-                word = c.lower_.rstrip(".")
-                out.append((name[0], ROLE_ABBREV.get(word, word), name))
-            for c in t.children:
-                if c.dep_ == "appos" and c.pos_ == "NOUN":
-                    out.append((name[0], c.lemma_.lower(), name))
-            if t.dep_ == "appos" and t.head.pos_ == "NOUN":
-                out.append((name[0], t.head.lemma_.lower(), name))
-        return out
-
-    def _role_index(self) -> list[tuple[int, str, Actor | tuple[int, int]]]:
-        """(mention start, role noun, actor or name span) for every role the text gives."""
-        if self._roles is not None:
-            return self._roles
-        out: list[tuple[int, str, Actor | tuple[int, int]]] = []
-        for s, e, actor in self.all_mentions:
-            if actor.id in self.placey or actor.type == "other":
-                continue
-            roles: set[str] = set()
-            spans = [*self.sources.descriptions_at((s, e)), (s, e)]
-            first = self.idx.tokens(s, e)[:1]
-            if first and first[0].i > 0:  # a title just before the name: "Gov. Ruiz"
-                prev = first[0].nbor(-1)
-                spans.append((prev.idx, prev.idx + len(prev.text)))
-            for ds, de in spans:
-                for t in self.idx.tokens(ds, de):
-                    if t.pos_ not in ("NOUN", "PROPN"):
-                        continue
-                    word = t.lower_.rstrip(".")
-                    word = ROLE_ABBREV.get(word, t.lemma_.lower() if t.pos_ == "NOUN" else word)
-                    # In a person's own name only a title counts ("Governor Ruiz").
-                    own_name = (ds, de) == (s, e) and actor.type == "person"
-                    is_title = word in self.lex.titles or word in ROLE_ABBREV.values()
-                    if own_name and not is_title:
-                        continue
-                    roles.add(word)
-            out += [(s, r, actor) for r in roles]
-        for start, role, name in self._parse_roles():
-            found = self._actor_at(name)
-            if found is not None and (found.id in self.placey or found.type == "place"):
-                continue  # "VELMAR, April 9 - The minister, ...": a dateline holds no role
-            out.append((start, role, found if found is not None else name))
-        out.sort(key=lambda x: x[0])
-        self._roles = out
-        return out
 
     def _find_named(self, name: str) -> _Resolved | None:
         """The first mention of ``name`` in the text, with its actor."""
