@@ -5,8 +5,9 @@ Rules on the shared parse, in four passes, and a learned screen and a learned pa
 the rules' second. Pass 1 lives in ``framelens.text.quote_marks``, pass 2 here, the
 screen and the learned pass in ``_quote_learned`` (what they read over the rules'
 findings; their models and indicators in ``_quote_screen`` and ``_quote_acts``), pass 3 in
-``_quote_speakers`` and pass 4 in ``_quote_sources``; ``_quote_syntax`` holds the cue
-lexicon (``resources/lexicons/cue_verbs.toml``) and small parse helpers.
+``_quote_speakers`` (with the roles the text gives, ``_quote_roles``, and the parties beside
+a speaker, ``_quote_parties``) and pass 4 in ``_quote_sources``; ``_quote_syntax`` holds
+the cue lexicon (``resources/lexicons/cue_verbs.toml``) and small parse helpers.
 
 **1. Quotation marks** are paired on the raw text: straight and curly marks, quotes of
 several paragraphs (a paragraph opening with a mark continues an unclosed quote), stray
