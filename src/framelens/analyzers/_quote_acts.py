@@ -129,11 +129,13 @@ def shown_content(verb: Token, core: tuple[int, int]) -> tuple[int, int]:
     if any(c.dep_ == "auxpass" for c in verb.children):
         return core
     doc = verb.doc
+    # the first comma after the verb within its phrase: nothing past it is shown
+    comma = next((t.i for t in doc[verb.i + 1 : verb.right_edge.i + 1] if t.text == ","), len(doc))
     keep = None
     for c in verb.rights:
         if c.is_punct or c.is_space:
             continue
-        if c.dep_ in _CLAUSE_DEPS or any(doc[k].text == "," for k in range(verb.i + 1, c.i)):
+        if c.dep_ in _CLAUSE_DEPS or c.i > comma:
             break
         if c.dep_ == "prep" and any(t.ent_type_ in _TIME_ENTS for t in c.subtree):
             break

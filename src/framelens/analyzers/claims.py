@@ -433,10 +433,9 @@ def sentence_quantities(text: str, sent: SpacySpan, ref: dt.date | None = None) 
         if kind is None:
             continue
         start, end = _trim(text, ent.start_char, ent.end_char)
-        counted = None
-        if kind == "date" and _counts_things(ent, text[start:end]):
+        counted = _date_count(ent, text[start:end]) if kind == "date" else None
+        if counted is not None:
             kind = "number"  # "Between 30 and 40 homes": a count the recogniser took for a date
-            counted = _counted_noun(ent) or _noun_after(ent)
         if kind == "number" and not quantities.is_amount(text[start:end], text[end : end + 8]):
             covered.update(range(ent.start, ent.end))  # "one of the", a phone number
             continue
@@ -491,16 +490,18 @@ def sentence_quantities(text: str, sent: SpacySpan, ref: dt.date | None = None) 
     return out
 
 
-def _counts_things(ent: SpacySpan, text: str) -> bool:
-    """Whether an entity tagged as a date is a count of things: no date in its words, a
-    number in them and a noun it counts ("Between 30 and 40 homes", "between thirty and
-    forty of the homes"); "between 2019 and 2021", "three days" stay dates."""
-    return (
-        quantities.parse_date(text) is None
-        and quantities.parse_quantity(text, "number").value is not None
-        and not re.search(r"per ?cent|%", text, re.IGNORECASE)
-        and (_counted_noun(ent) or _noun_after(ent)) is not None
-    )
+def _date_count(ent: SpacySpan, text: str) -> str | None:
+    """The noun an entity tagged as a date counts, when it is a count of things: no date in
+    its words, a number in them and a noun it counts ("Between 30 and 40 homes",
+    "between thirty and forty of the homes": "home"); None for "between 2019 and 2021",
+    "three days" (dates)."""
+    if (
+        quantities.parse_date(text) is not None
+        or quantities.parse_quantity(text, "number").value is None
+        or re.search(r"per ?cent|%", text, re.IGNORECASE)
+    ):
+        return None
+    return _counted_noun(ent) or _noun_after(ent)
 
 
 def _noun_after(ent: SpacySpan) -> str | None:

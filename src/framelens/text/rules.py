@@ -256,23 +256,23 @@ def _subject(verb: Token) -> tuple[Token | None, bool]:
     return None, False
 
 
-def _particle(verb: Token) -> Token | None:
-    """The particle of a phrasal verb the rules read as one verb ("had come | back": the
-    ``paraphrases`` table), if ``verb`` has one."""
+def _phrasal(verb: Token) -> tuple[Token, str] | None:
+    """A phrasal verb the rules read as one verb (the ``paraphrases`` table): its particle
+    and the verb it means ("had come | back": "return"); None for any other token."""
     if verb.pos_ != "VERB":
         return None
     phrasal = lexicon()["phrasal"]
     for c in verb.rights:
-        if c.dep_ in ("prt", "advmod") and f"{_lemma(verb)} {c.lower_}" in phrasal:
-            return c
+        meaning = phrasal.get(f"{_lemma(verb)} {c.lower_}")
+        if c.dep_ in ("prt", "advmod") and meaning is not None:
+            return c, str(meaning)
     return None
 
 
 def _verb_lemma(tok: Token) -> str:
     """``tok``'s lemma, a phrasal verb's as the one verb it means ("come back": "return")."""
-    prt = _particle(tok)
-    lemma = _lemma(tok)
-    return str(lexicon()["phrasal"][f"{lemma} {prt.lower_}"]) if prt is not None else lemma
+    found = _phrasal(tok)
+    return found[1] if found is not None else _lemma(tok)
 
 
 def _anchor(tok: Token) -> str:
@@ -355,10 +355,10 @@ def make_side(span: SpacySpan, actor_of: dict[int, str] | None = None) -> Side:
         lemma = _lemma(tok)
         if tok.i in particles:
             continue
-        prt = _particle(tok)
-        if prt is not None:
-            lemma = lex["phrasal"][f"{lemma} {prt.lower_}"]
-            particles.add(prt.i)
+        phrasal = _phrasal(tok)
+        if phrasal is not None:
+            particle, lemma = phrasal
+            particles.add(particle.i)
         is_neg = tok.dep_ == "neg" or low in lex["negators"]
         if is_neg:
             # "a man with no hat", "without power": a negated modifier, not a negated event.
