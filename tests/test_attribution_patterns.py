@@ -416,6 +416,72 @@ def test_a_headline_role_is_the_person_the_story_gives_it(
     assert sp.resolved_from is not None and sp.resolved_from.text in headline
 
 
+# ---- the whole phrase that names the source where it speaks ----
+
+
+@pytest.mark.parametrize(
+    ("text", "piece", "mention"),
+    [
+        (
+            "Tomas Berg, a fisheries inspector who has worked the northern coast for a decade, "
+            "said the quotas were too low.",
+            "the quotas were",
+            "Tomas Berg, a fisheries inspector who has worked the northern coast for a decade",
+        ),
+        (
+            "The minister for fisheries, Ana Dorsey, said the quotas would stay.",
+            "the quotas would",
+            "The minister for fisheries, Ana Dorsey",
+        ),
+        (
+            "Experts on coastal erosion said the sea wall would fail within a decade.",
+            "the sea wall",
+            "Experts on coastal erosion",
+        ),
+        (
+            "Ilse Moran and Pieter Holt said the vote had been rigged.",
+            "the vote had",
+            "Ilse Moran and Pieter Holt",
+        ),
+        (
+            "Harbour workers, who walked out on Friday, said the port would close.",
+            "the port would",
+            "Harbour workers, who walked out on Friday",
+        ),
+    ],
+)
+def test_the_mention_is_the_whole_phrase_naming_the_source(
+    run: Run, text: str, piece: str, mention: str
+) -> None:
+    sp = quote_with(run(text), piece).speaker
+    assert sp is not None and sp.mention is not None
+    assert sp.mention.text == mention
+    # the name is still the name: the phrase is kept beside it, not in its place
+    assert sp.span is not None and sp.mention.start <= sp.span.start < sp.mention.end
+    assert len(sp.name) < len(mention)
+
+
+def test_a_pronoun_has_no_mention_and_no_mention_holds_its_cue_or_a_quote(run: Run) -> None:
+    a = run(
+        "Ilse Moran chairs the harbour board. She said the vote was fair.\n\n"
+        'Tomas Berg, speaking at the quay on Monday, said: "The quotas are too low."\n\n'
+        "WASHINGTON -- Senator Rhea Lund said the bill would pass."
+    )
+    fair = quote_with(a, "the vote was fair").speaker
+    assert fair is not None and fair.name == "Ilse Moran" and fair.mention is None
+    low = quote_with(a, "The quotas are").speaker
+    assert low is not None and low.mention is not None
+    assert low.mention.text == "Tomas Berg, speaking at the quay on Monday"
+    bill = quote_with(a, "the bill would").speaker
+    assert bill is not None and bill.mention is not None
+    assert bill.mention.text == "Senator Rhea Lund"
+    for q in a.quotes:
+        m = q.speaker.mention if q.speaker else None
+        if m is not None and q.cue is not None:
+            assert not (m.start < q.cue.end and q.cue.start < m.end)
+            assert not any(mark in m.text for mark in '"“”:')
+
+
 # ---- the report's quotes table ----
 
 
@@ -468,7 +534,7 @@ def test_an_exact_speaker_is_not_matched_by_a_part_of_the_name() -> None:
         cue=Span.of(art["text"], 6, 10),
         speaker=Speaker(name="Masri", span=Span.of(art["text"], 0, 5)),
         confidence=0.8,
-        analyzer="quotes.v13",
+        analyzer="quotes.v14",
     )
     analysis = Analysis(article=Article(text=art["text"], lang="en"), quotes=[quote])
     assert score([(art, analysis)])["speaker_accuracy"] == 0.0

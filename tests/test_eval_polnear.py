@@ -246,6 +246,38 @@ def test_a_joint_statement_s_source_is_the_whole_coordination() -> None:
     assert [text[a:b] for a, b in att.source] == ["Ostrow"]
 
 
+def test_the_source_is_the_speaker_s_whole_mention_where_there_is_one() -> None:
+    """PolNeAR marks the phrase that names the source ("Tomas Berg, a fisheries inspector,"),
+    not the name alone; a pronoun has no such phrase and stays the pronoun it was."""
+    text = "Tomas Berg, a fisheries inspector, said quotas were low. He said they would fall."
+    s = text.index
+    name = Span.of(text, 0, len("Tomas Berg"))
+    whole = Span.of(text, 0, s(", said"))
+
+    def report(at: str, speaker: Speaker) -> Quote:
+        cue = s("said", s(at) - 6)
+        return Quote(
+            id=at,
+            kind="indirect",
+            span=Span.of(text, cue, s(".", s(at))),
+            content=Span.of(text, s(at), s(".", s(at))),
+            cue=Span.of(text, cue, cue + 4),
+            speaker=speaker,
+        )
+
+    he = Span.of(text, s("He"), s("He") + 2)
+    quotes = [
+        report("quotas", Speaker(name="Tomas Berg", span=name, mention=whole)),
+        report("they", Speaker(name="Tomas Berg", span=name, resolved_from=he)),
+    ]
+    first, second = predicted(Analysis(article=Article(text=text), quotes=quotes))
+    assert [text[a:b] for a, b in first.source] == ["Tomas Berg, a fisheries inspector"]
+    assert [text[a:b] for a, b in second.source] == ["He"]
+    quotes[0].speaker.mention = None  # type: ignore[union-attr]
+    first, _ = predicted(Analysis(article=Article(text=text), quotes=quotes))
+    assert [text[a:b] for a, b in first.source] == ["Tomas Berg"]
+
+
 def test_a_quote_after_narrative_is_an_attribution_of_its_own() -> None:
     """PolNeAR joins the paragraphs of one quotation, not a speaker's quotes that narrative
     separates: the later one must not swallow the earlier one's match."""

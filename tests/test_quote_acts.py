@@ -103,7 +103,7 @@ def test_a_stance_record_is_well_formed(run: Run) -> None:
     assert q.span.start <= q.cue.start and q.content.end <= q.span.end
     assert 0.0 < q.confidence <= 1.0 and q.confidence >= load_model().threshold
     assert q.speaker is not None and q.speaker.name == "Maria Ostrow"
-    assert q.analyzer == "quotes.v13"
+    assert q.analyzer == "quotes.v14"
 
 
 def test_a_pronoun_source_resolves_like_a_report(run: Run) -> None:

@@ -76,6 +76,12 @@ class Speaker(Record):
     resolved_from: Span | None = Field(
         default=None, description="pronoun or description the name was resolved from"
     )
+    mention: Span | None = Field(
+        default=None,
+        description="the whole phrase that names the speaker at this quote, as written, "
+        "with its appositives and clauses: 'Tim Hess, a developer in Virginia, who ...'; "
+        "none for a pronoun",
+    )
     actor_id: str | None = None
     descriptions: list[Span] = Field(default_factory=list)
     affiliation: str | None = Field(default=None, description="actor id of the organisation")

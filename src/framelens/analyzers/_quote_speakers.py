@@ -34,6 +34,7 @@ from ._quote_syntax import (
     has_name_modifier,
     is_definite,
     is_name,
+    mention_span,
     sender_of,
     span_of,
     subject_of,
@@ -209,6 +210,7 @@ class Resolver:
             return None, []
         speaker = self._build(res)
         speaker.introduced = "headline" if self.in_headline(subject.idx) else res.how
+        speaker.mention = self._mention_phrase(res, cue)
         if cue is not None:
             speaker.audience = self._audience(cue, subject)
             if via is None:
@@ -243,6 +245,22 @@ class Resolver:
         return self._named((start + lead, start + len(label.rstrip())))
 
     # -- carriers and audiences (patterns 3 and 5: ``_quote_parties``) --
+
+    def _mention_phrase(self, res: _Resolved, cue: Token | None) -> Span | None:
+        """The whole phrase naming the speaker where it speaks (``mention_span``), from the
+        mention the speaker was read from here: the role or pronoun a name was resolved
+        from, else the name, and the description a name is in apposition to ("The minister
+        for fisheries, Ana Dorsey,")."""
+        local = res.resolved_from or res.span
+        head = self._mention_head(local) if local is not None else None
+        if head is None:
+            return None
+        tops = (head.head, head) if head.dep_ == "appos" and head.head.i < head.i else (head,)
+        for top in tops:
+            found = mention_span(top, cue)
+            if found is not None and found[0] <= head.idx < found[1]:
+                return Span.of(self.text, *found)
+        return None
 
     def _carrier(self, cue: Token) -> Token | None:
         return carrier(cue, self.lex.documents)

@@ -430,6 +430,68 @@ def _core_tokens(tok: Token) -> list[Token]:
     return out
 
 
+#: what a parse hangs on a source's noun by mistake, past its phrase: a clause of the
+#: sentence's own ("Trump, speaking in Virginia, said" keeps "speaking ...": an acl)
+_NOT_MENTION = frozenset(("advcl", "parataxis", "ccomp"))
+_MENTION_STOPS = frozenset(('"', "“", "”", "„", "«", "»", ":", "--", "—", "–"))
+
+
+def mention_span(tok: Token, cue: Token | None = None) -> tuple[int, int] | None:
+    """The whole phrase that names a source where it speaks, as the writer put it:
+    ``tok``'s noun phrase with its modifiers, appositives, relative clauses and coordinated
+    co-speakers ("Tim Hess, a developer in Virginia, who introduced Clarke to his
+    bankers,"; "Mr. King and Mr. Schultz"; "Experts on North Korea"). ``None`` for a
+    pronoun, and when the phrase would run over a line break, a quotation mark, a colon, a
+    dash ("WASHINGTON -- President Obama") or ``cue`` (a misparse)."""
+    if tok.pos_ == "PRON":
+        return None
+    # after its cue ("said Nadia Rahimi, a spokeswoman, at a press conference"), a phrase
+    # set off by a comma is the verb's, whatever the parser hung it on
+    inverted = cue is not None and cue.i < tok.i
+    ids = set()
+    todo = [tok]
+    while todo:
+        t = todo.pop()
+        ids.add(t.i)
+        todo.extend(
+            c
+            for c in t.children
+            if c.dep_ not in _NOT_MENTION and _whole_clause(c) and not (inverted and _set_off(c))
+        )
+    lo = hi = tok.i
+    while lo - 1 in ids:
+        lo -= 1
+    while hi + 1 in ids:
+        hi += 1
+    doc = tok.doc
+    while lo < hi and doc[lo].is_punct:
+        lo += 1
+    while hi > lo and doc[hi].is_punct:
+        hi -= 1
+    words = doc[lo : hi + 1]
+    if (cue is not None and lo <= cue.i <= hi) or any(
+        t.is_quote or t.text in _MENTION_STOPS or "\n" in t.text_with_ws for t in words[:-1]
+    ):
+        return None
+    if words[-1].is_quote or words[-1].text in _MENTION_STOPS:
+        return None
+    return doc[lo].idx, doc[hi].idx + len(doc[hi].text)
+
+
+def _set_off(tok: Token) -> bool:
+    """A prepositional phrase after a comma, other than "of" ("..., at a press conference")."""
+    return tok.dep_ == "prep" and tok.lower_ != "of" and tok.i > 0 and tok.nbor(-1).text == ","
+
+
+def _whole_clause(tok: Token) -> bool:
+    """Whether a mention can hold ``tok``'s subtree whole: a relative clause goes in whole
+    ("Tim Hess, who introduced Clarke to his bankers,") or not at all ("Mr. Obama, who
+    understood that ...": a clause of its own inside it would be cut in two)."""
+    return tok.dep_ != "relcl" or not any(
+        t.dep_ in _NOT_MENTION for t in tok.subtree if t.i != tok.i
+    )
+
+
 def entity_span(tok: Token) -> tuple[int, int] | None:
     if tok.ent_type_ not in NAME_ENTS:
         if capitalised_propn(tok):

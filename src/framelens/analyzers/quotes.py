@@ -1,4 +1,4 @@
-"""Quotes v13: every quotation, who said it, how the writer introduces them, scare quotes,
+"""Quotes v14: every quotation, who said it, how the writer introduces them, scare quotes,
 and the positions and acts the writer attributes to a source.
 
 Rules on the shared parse, in four passes, and a learned screen and a learned pass after
@@ -74,6 +74,11 @@ are the names coordinated in the antecedent of a "they" ("Turkey and Qatar ... T
 said"). A
 noun the actors analyzer reads as a label of an actor ("the Marnian government insists")
 makes that actor the speaker.
+``speaker.mention`` is the whole phrase that names the speaker at the quote, as written:
+the noun phrase of the mention it was read from, with its modifiers, appositives (and the
+description a name is in apposition to: "The minister for fisheries, Ana Dorsey,"),
+relative clauses and co-speakers, none for a pronoun, and none where the phrase would run
+over a line break, a quotation mark, a colon, a dash or the cue (a misparse).
 ``speaker.span`` is the name in the text; when the surface
 speaker is a pronoun, a relative pronoun, a description or a document, ``resolved_from``
 is that surface span and the name comes from:
@@ -215,7 +220,10 @@ class QuotesAnalyzer(Analyzer):
     # v13: what the learned pass attributes runs on past the object to the verb's other
     # complements ("offered advice | to the mayor"), up to a comma, a clause or a phrase
     # of time (``_quote_acts.shown_content``).
-    version = "13"
+    # v14: ``speaker.mention``, the whole phrase that names the speaker where it speaks
+    # (``_quote_syntax.mention_span``): "The minister for fisheries, Ana Dorsey,", "Experts
+    # on coastal erosion", "Tim Hess, who introduced Clarke to his bankers".
+    version = "14"
     needs = ("actors",)
     produces = ("quotes",)
     description = (

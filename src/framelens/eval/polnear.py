@@ -167,6 +167,8 @@ def _source(text: str, quote: Quote) -> Segments:
     sp = quote.speaker
     if sp is None:
         return ()
+    if sp.mention is not None:  # the whole phrase, as PolNeAR marks a source
+        return (_surface(text, sp.mention.start, sp.mention.end),)
     if sp.resolved_from is not None:
         return ((sp.resolved_from.start, sp.resolved_from.end),)
     if sp.span is None:
