@@ -47,7 +47,7 @@ from ..text.rules import description_key, keys_match, same_speaker
 from .base import Analyzer, analyzers
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
     from ..text.rules import RuleHit, Side
 
@@ -161,16 +161,18 @@ def cue_speaker(
     if cue is None or len(cue) == 0:
         return None
     verb = cue.root
+
     # The subject on the cue's own line: a headline the parser glued to the first sentence
-    # may hang a subject of its own on the cue.
-    text = doc.text
+    # may hang a subject of its own on the cue. (The tokens between, not ``doc.text``,
+    # which spaCy rebuilds from every token on each read.)
+    def same_line(tok: Token) -> bool:
+        return not any("\n" in t.text_with_ws for t in doc[tok.i : verb.i])
+
     subjects = [
-        c
-        for c in verb.children
-        if c.dep_ in ("nsubj", "nsubjpass", "csubj") and "\n" not in text[c.idx : verb.idx]
+        c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "csubj") and same_line(c)
     ]
     subj = max(subjects, key=lambda c: c.i) if subjects else subject_of(verb)[0]
-    if subj is None or subj.pos_ == "PRON" or "\n" in text[subj.idx : verb.idx]:
+    if subj is None or subj.pos_ == "PRON" or not same_line(subj):
         return None
     key = np_key(subj, actor_of)
     if not key:
