@@ -461,6 +461,40 @@ def test_the_mention_is_the_whole_phrase_naming_the_source(
     assert len(sp.name) < len(mention)
 
 
+@pytest.mark.parametrize(
+    ("text", "piece", "name", "mention"),
+    [
+        # a dateline's place is cut off at its dash, from the name and from the phrase
+        (
+            "BRUSSELS - European leaders said on Friday that the deal was dead.",
+            "the deal was",
+            "European leaders",
+            "European leaders",
+        ),
+        # a hyphen inside a name is no dash
+        (
+            "Abdel-Fattah el-Sisi, the president, said the canal would stay open.",
+            "the canal would",
+            "Abdel-Fattah el-Sisi",
+            "Abdel-Fattah el-Sisi, the president",
+        ),
+        # "even" is the writer's focus, not part of the source
+        (
+            "Even Dalmia, the bloc's closest ally, said the talks had failed.",
+            "the talks had",
+            "Dalmia",
+            "Dalmia, the bloc's closest ally",
+        ),
+    ],
+)
+def test_the_mention_stops_at_a_dateline_s_dash_and_leaves_the_writer_s_words(
+    run: Run, text: str, piece: str, name: str, mention: str
+) -> None:
+    sp = quote_with(run(text), piece).speaker
+    assert sp is not None and sp.name == name
+    assert sp.mention is not None and sp.mention.text == mention
+
+
 def test_a_pronoun_has_no_mention_and_no_mention_holds_its_cue_or_a_quote(run: Run) -> None:
     a = run(
         "Ilse Moran chairs the harbour board. She said the vote was fair.\n\n"

@@ -22,6 +22,7 @@ from ._quote_syntax import (
     continued_report,
     cue_lemma,
     is_cue,
+    is_passive,
     last_char,
     next_char,
     span_of,
@@ -152,7 +153,7 @@ class ReportedContent:
         passive cue's subject is the first piece of an infinitive's content (PolNeAR marks
         it so); the passive's subject never speaks. None for an expletive ("it is
         expected that ...") or when the content is a clause of its own."""
-        if not any(c.dep_ == "auxpass" for c in cue.children):
+        if not is_passive(cue):
             return None
         if not any(c.dep_ == "xcomp" and c.i > cue.i for c in comps):
             return None

@@ -33,6 +33,7 @@ from ._quote_syntax import (
     agent_of,
     cue_lemma,
     cue_span,
+    is_passive,
     the_reader,
     withheld,
     word_count,
@@ -146,7 +147,7 @@ class LearnedReads:
             start, end = self.rules.clip(content, self.rules.idx.para(tok.idx))
             if end <= start or (listed and _bare_pronoun(doc, start, end)):
                 continue
-            passive = any(c.dep_ == "auxpass" for c in tok.children)
+            passive = is_passive(tok)
             subject = (agent_of(tok) if passive else None) or self.rules.speaker_token(
                 tok.head if tok.pos == ADJ else tok
             )

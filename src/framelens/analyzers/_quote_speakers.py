@@ -20,6 +20,7 @@ from ..text.furniture import dateline_end
 from ..text.intervals import Ranges
 from ..text.quote_marks import Region
 from ..text.syntax import one_member
+from ._quote_gender import gender_evidence
 from ._quote_parties import RELATIVE_PRONOUNS, audience, carrier, middleman
 from ._quote_roles import RoleIndex
 from ._quote_sources import Sources, mention_head
@@ -128,8 +129,9 @@ class Resolver:
             ((m.start, m.end, a) for a in actors for m in a.mentions), key=lambda x: x[0]
         )
         self.all_starts = [m[0] for m in self.all_mentions]
-        self.gender: dict[str, str] = {}
-        self._learn_gender()
+        #: actor id -> "m" / "f", from what the text says (``_quote_gender``); resolving a
+        #: "he" or "she" to an actor adds to it
+        self.gender = gender_evidence(self.idx, self.lex, self.all_mentions, self.actors)
         self.history: list[tuple[Found, Speaker, list[Speaker]]] = []
         #: One-word labels the actors analyzer pinned on an actor ("the Marnian
         #: government", "the Kessel regime"), by their start: that noun is the actor.
@@ -762,55 +764,6 @@ class Resolver:
 
     def _actor_by_id(self, actor_id: str | None) -> Actor | None:
         return next((a for a in self.actors if a.id == actor_id), None)
-
-    # -- gender evidence --
-
-    def _learn_gender(self) -> None:
-        """Gender evidence the text itself gives: "Mrs. X", "X, a spokeswoman", "chairman X"."""
-        doc = self.idx.doc
-        lex = self.lex
-        titles = lex.titles_m | lex.titles_f
-        for s, e, actor in self.all_mentions:
-            if actor.type != "person":
-                continue
-            head = self._mention_head((s, e))
-            if head is None:
-                continue
-            first = self.idx.tokens(s, e)[0]
-            near = [doc[first.i - 1]] if first.i > 0 else []
-            near += [c for c in head.children if c.dep_ in ("appos", "compound")]
-            if head.dep_ == "appos":
-                near.append(head.head)
-            for tok in near:
-                word = tok.lower_ if tok.lower_ in titles else tok.lemma_.lower()
-                g = (
-                    "m"
-                    if word in lex.titles_m
-                    else "f"
-                    if word in lex.titles_f
-                    else lex.gender_nouns.get(word)
-                )
-                if g:
-                    self.gender.setdefault(actor.id, g)
-                    break
-        skip = lex.titles | lex.courtesy_titles
-        for actor in self.actors:  # then the given name, where the text said nothing
-            if actor.type == "person" and actor.id not in self.gender:
-                g = self._given_name_gender(actor.name, skip)
-                if g:
-                    self.gender[actor.id] = g
-
-    def _given_name_gender(self, name: str, skip: frozenset[str]) -> str | None:
-        """ "Melanie Ortiz" and "Melanie" are a she, "Warren" alone (a family name as well)
-        and "Kelly" (either) nobody; titles before the name (``skip``) are passed over."""
-        lex = self.lex
-        words = [w for w in name.split() if w.lower().rstrip(".") not in skip]
-        if not words:
-            return None
-        first = words[0].lower()
-        if len(words) == 1 and first in lex.surname_like:
-            return None
-        return lex.first_names.get(first)
 
     def _mention_head(self, span: tuple[int, int]) -> Token | None:
         return mention_head(self.idx, span)

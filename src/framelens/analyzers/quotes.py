@@ -5,8 +5,9 @@ Rules on the shared parse, in four passes, and a learned screen and a learned pa
 the rules' second. Pass 1 lives in ``framelens.text.quote_marks``, pass 2 here, the
 screen and the learned pass in ``_quote_learned`` (what they read over the rules'
 findings; their models and indicators in ``_quote_screen`` and ``_quote_acts``), pass 3 in
-``_quote_speakers`` (with the roles the text gives, ``_quote_roles``, and the parties beside
-a speaker, ``_quote_parties``) and pass 4 in ``_quote_sources``; ``_quote_syntax`` holds
+``_quote_speakers`` (with the roles the text gives, ``_quote_roles``, the parties beside
+a speaker, ``_quote_parties``, and what the text says of a person's gender,
+``_quote_gender``) and pass 4 in ``_quote_sources``; ``_quote_syntax`` holds
 the cue lexicon (``resources/lexicons/cue_verbs.toml``) and small parse helpers.
 
 **1. Quotation marks** are paired on the raw text: straight and curly marks, quotes of
@@ -77,8 +78,10 @@ makes that actor the speaker.
 ``speaker.mention`` is the whole phrase that names the speaker at the quote, as written:
 the noun phrase of the mention it was read from, with its modifiers, appositives (and the
 description a name is in apposition to: "The minister for fisheries, Ana Dorsey,"),
-relative clauses and co-speakers, none for a pronoun, and none where the phrase would run
-over a line break, a quotation mark, a colon, a dash or the cue (a misparse).
+relative clauses and co-speakers, cut at a line break or a dash set off by spaces (a
+dateline's "BRUSSELS - European leaders", which also leaves the name), without a focus word
+before it ("Even Dalmia, ..."), none for a pronoun, and none where the phrase would run
+over a quotation mark, a colon or the cue (a misparse).
 ``speaker.span`` is the name in the text; when the surface
 speaker is a pronoun, a relative pronoun, a description or a document, ``resolved_from``
 is that surface span and the name comes from:
@@ -141,6 +144,7 @@ from ._quote_syntax import (
     cue_span,
     is_cue,
     is_name,
+    is_passive,
     last_char,
     load_lexicon,
     subject_of,
@@ -496,7 +500,7 @@ class _Finder:
         head = self.idx.furniture[0]
         in_headline = head is not None and head[0] <= cue.idx < head[1]
         return (
-            (in_headline or any(c.dep_ == "auxpass" for c in cue.children))
+            (in_headline or is_passive(cue))
             and cue.tag_ == "VBN"
             and cue.dep_ == "ROOT"
             and cue_lemma(cue) not in self.lex.speech
