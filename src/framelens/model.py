@@ -79,7 +79,8 @@ class Speaker(Record):
     mention: Span | None = Field(
         default=None,
         description="the whole phrase that names the speaker at this quote, as written, "
-        "with its appositives and clauses: 'Tim Hess, a developer in Virginia, who ...'; "
+        "with its appositives and clauses: 'Tim Hess, a developer in Virginia, who ...' "
+        "(for a quotation that continues a speaker's run, where the run named them); "
         "none for a pronoun",
     )
     actor_id: str | None = None
