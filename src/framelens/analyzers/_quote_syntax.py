@@ -501,12 +501,9 @@ def mention_span(tok: Token, cue: Token | None = None) -> tuple[int, int] | None
         lo += 1
     while hi > lo and doc[hi].is_punct:
         hi -= 1
-    words = doc[lo : hi + 1]
     if (cue is not None and lo <= cue.i <= hi) or any(
-        t.is_quote or t.text in _MENTION_STOPS for t in words[:-1]
+        t.is_quote or t.text in _MENTION_STOPS for t in doc[lo : hi + 1]
     ):
-        return None
-    if words[-1].is_quote or words[-1].text in _MENTION_STOPS:
         return None
     return doc[lo].idx, doc[hi].idx + len(doc[hi].text)
 
